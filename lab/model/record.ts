@@ -77,8 +77,13 @@ export interface RunRecord {
   /** Sampling interval of the series, ms. */
   intervalMs: number;
   paths: PathSeries[];
-  /** Sum of the paths' series. */
+  /** Sum of the paths' series: link throughput, headers included. */
   aggregate: Series;
+  /**
+   * Application goodput over time (payload bytes the receiving application got), from the
+   * transfer agent's progress, iperf3's intervals, or the growth of wget's output file.
+   */
+  goodput: Series;
   /** Established subflows (TCP sockets of the traffic) over time, all paths. */
   subflows: Series;
   /** Established subflows per path over time. */
