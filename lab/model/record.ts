@@ -106,6 +106,14 @@ export interface RunRecord {
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/** A further number behind a verdict (the failover time beside the mean goodput, a path's mean). */
+export interface CheckDetail {
+  name: string;
+  value: number;
+  unit: string;
+  bound?: number;
+}
+
 export interface CheckResult {
   /** Stable name, e.g. `aggregate`, `failover:vlan181`. */
   name: string;
@@ -121,4 +129,6 @@ export interface CheckResult {
   unit?: string;
   /** One line saying what happened. */
   message: string;
+  /** Further numbers behind the verdict, for result.json and the report. */
+  details?: CheckDetail[];
 }

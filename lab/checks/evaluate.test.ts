@@ -1,0 +1,30 @@
+import { evaluateChecks } from './evaluate';
+import { buildSeedRecord } from './__fixtures__/seed-record';
+
+describe('evaluateChecks', () => {
+  it('evaluates every check of the seed plan, in order, all passing', () => {
+    const results = evaluateChecks(buildSeedRecord());
+    expect(results.map((r) => `${r.name}:${r.status}`)).toEqual([
+      'mptcp:pass', 'integrity:pass', 'aggregate:pass', 'failover:vlan181:pass',
+      'recovery:vlan181:pass', 'stall:pass', 'subflows:pass', 'kernelLog:pass',
+    ]);
+    for (const r of results) {
+      expect(r.expected).not.toBe('');
+      expect(r.measured).not.toBe('');
+      expect(r.message).not.toContain('\n');
+    }
+  });
+
+  it('fails mptcp, aggregate, recovery and subflows on a fallback run (the second path is never used)', () => {
+    const failed = evaluateChecks(buildSeedRecord({ fellBack: true })).filter((r) => r.status === 'fail').map((r) => r.name);
+    expect(failed).toEqual(['mptcp', 'aggregate', 'recovery:vlan181', 'subflows']);
+  });
+
+  it('turns a check that throws into an error result, never a pass', () => {
+    const rec = buildSeedRecord();
+    (rec as { paths: unknown }).paths = null;
+    const r = evaluateChecks(rec).find((c) => c.name === 'aggregate');
+    expect(r).toMatchObject({ status: 'error' });
+    expect(r?.message).toMatch(/^the check crashed: /);
+  });
+});

@@ -1,0 +1,32 @@
+import { checkStall } from './stall';
+import { buildSeedRecord } from './__fixtures__/seed-record';
+
+const check = { kind: 'stall', below: { percent: 10 }, longerThanMs: 1000 } as const;
+
+describe('checkStall', () => {
+  it('passes the seed: the failover dip is the longest stretch below 10%, 200 ms', () => {
+    const r = checkStall(buildSeedRecord(), check);
+    expect(r).toMatchObject({ status: 'pass', value: 200, bound: 1000, unit: 'ms' });
+    expect(r.message).toContain('below 200.0 Mbit/s for 200 ms from 3.00 s');
+  });
+
+  it('fails a 1.5 s stall', () => {
+    const r = checkStall(buildSeedRecord({ outages: [], stall: { fromMs: 4000, durationMs: 1500 } }), check);
+    expect(r.status).toBe('fail');
+    expect(r.measured).toBe('1.50 s');
+    expect(r.message).toContain('for 1.50 s from 4.00 s (allowed 1.00 s)');
+  });
+
+  it('ignores the warm-up and the last (partial) sample', () => {
+    const rec = buildSeedRecord({ outages: [] });
+    rec.goodput.v[0] = 0;
+    rec.goodput.v[rec.goodput.v.length - 1] = 0;
+    expect(checkStall(rec, check)).toMatchObject({ status: 'pass', value: 0 });
+  });
+
+  it('is an error when the traffic is too short to watch', () => {
+    const rec = buildSeedRecord();
+    rec.traffic.endedMs = 700;
+    expect(checkStall(rec, check).status).toBe('error');
+  });
+});
