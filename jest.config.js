@@ -1,5 +1,5 @@
 /** Unit tests sit beside the code in lab/; suites/ run real labs on real Docker. */
-const tsJest = ['ts-jest', { isolatedModules: true }];
+const tsJest = ['ts-jest', {}];
 module.exports = {
   reporters: [
     'default',
@@ -17,7 +17,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/suites/**/*.test.ts'],
-      testTimeout: 300000,
     },
   ],
 };

@@ -112,7 +112,7 @@ export const Traffic = z.strictObject({
   resume: z.boolean().default(true).meta({ description: 'http: resume a broken download with wget -c' }),
   server: Name.optional(),
   client: Name.optional(),
-  port: z.number().int().min(1024).max(65535).default(5201),
+  port: z.number().int().min(1024).max(65535).optional().meta({ description: 'Server port; default 8080 for http, 5201 otherwise' }),
 });
 
 export const Event = z.strictObject({
