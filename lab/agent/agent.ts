@@ -1,0 +1,522 @@
+/**
+ * The in-container agent: `configure`, `gen`, `transfer-server`, `transfer-client`.
+ * Copied into the image and run by Debian's Node.js 18 (often under `mptcpize run`), so it
+ * uses Node builtins only, no Node-20-only API, and imports nothing from the project.
+ * Every command prints JSON lines (`{"type":...}`) on stdout; failures end with
+ * `{"type":"error","message":...}` and a non-zero exit (2 bad usage, 1 anything else).
+ */
+import * as net from 'node:net';
+import * as fs from 'node:fs';
+import { createCipheriv, createHash, type Cipher } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+
+/** A usage problem: bad arguments or a malformed configure document (exit 2). */
+export class AgentUsageError extends Error {}
+
+type Json = Record<string, unknown>;
+type Emit = (line: Json) => void;
+
+const emitStdout: Emit = (line) => {
+  // stdout is synchronous for pipes and files on Linux, so a line is out before any exit.
+  process.stdout.write(JSON.stringify(line) + '\n');
+};
+
+// ---------------------------------------------------------------- the deterministic stream
+
+/** Largest chunk the stream hands out (also the transfer's write size). */
+export const CHUNK_BYTES = 256 * 1024;
+const ZEROS = Buffer.alloc(4 * 1024 * 1024);
+
+/** The seed's bytes: AES-256-CTR keystream over zeros, key sha256(seed), IV zero. */
+export class SeedStream {
+  private readonly cipher: Cipher;
+  constructor(seed: string) {
+    const key = createHash('sha256').update(seed, 'utf8').digest();
+    this.cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  }
+  /** The next n bytes; CTR keeps the stream continuous whatever the sizes asked for. */
+  next(n: number): Buffer {
+    return this.cipher.update(n <= ZEROS.length ? ZEROS.subarray(0, n) : Buffer.alloc(n));
+  }
+}
+
+/** SHA-256 of the first `size` bytes of the seed's stream, read in `chunk`-byte pieces. */
+export function streamSha256(seed: string, size: number, chunk = CHUNK_BYTES): string {
+  const s = new SeedStream(seed);
+  const h = createHash('sha256');
+  for (let done = 0; done < size; ) {
+    const n = Math.min(chunk, size - done);
+    h.update(s.next(n));
+    done += n;
+  }
+  return h.digest('hex');
+}
+
+// ---------------------------------------------------------------- arguments
+
+export type Direction = 'download' | 'upload';
+
+export interface TransferArgs {
+  port: number;
+  direction: Direction;
+  size?: number;
+  durationMs?: number;
+  seed: string;
+  intervalMs: number;
+  /** Bounds the wait for the connection, then (separately) the transfer: past it the connection is reset. */
+  timeoutMs?: number;
+  /** Receiver only: regenerate the stream and report the first differing offset. */
+  verify: boolean;
+}
+
+export type AgentCommand =
+  | { cmd: 'configure' }
+  | { cmd: 'gen'; size: number; seed: string; out: string }
+  | ({ cmd: 'transfer-server'; bind: string } & TransferArgs)
+  | ({ cmd: 'transfer-client'; connect: string } & TransferArgs);
+
+const FLAGS = new Set(['verify']);
+const KNOWN: Record<string, string[]> = {
+  configure: [],
+  gen: ['size', 'seed', 'out'],
+  'transfer-server': ['port', 'direction', 'size', 'duration-ms', 'seed', 'interval-ms', 'bind', 'timeout-ms', 'verify'],
+  'transfer-client': ['connect', 'port', 'direction', 'size', 'duration-ms', 'seed', 'interval-ms', 'timeout-ms', 'verify'],
+};
+
+function intArg(opts: Map<string, string>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = opts.get(name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new AgentUsageError(`--${name} expects an integer from ${min} to ${max}, got "${v}"`);
+  }
+  return Number(v);
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new AgentUsageError(`--${name} is required`);
+  return value;
+}
+
+/** Parses the agent's command line (without `node agent.js`); throws AgentUsageError. */
+export function parseAgentArgs(argv: readonly string[]): AgentCommand {
+  const [cmd, ...rest] = argv;
+  const known = cmd === undefined ? undefined : KNOWN[cmd];
+  if (cmd === undefined || known === undefined) {
+    throw new AgentUsageError(`unknown command "${cmd ?? ''}"; expected one of ${Object.keys(KNOWN).join(', ')}`);
+  }
+  const opts = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] ?? '';
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name === undefined || !known.includes(name)) throw new AgentUsageError(`${cmd}: unknown argument "${a}"`);
+    if (opts.has(name)) throw new AgentUsageError(`${cmd}: --${name} given twice`);
+    if (FLAGS.has(name)) {
+      opts.set(name, 'true');
+      continue;
+    }
+    const value = rest[++i];
+    if (value === undefined) throw new AgentUsageError(`${cmd}: --${name} needs a value`);
+    opts.set(name, value);
+  }
+  if (cmd === 'configure') return { cmd };
+  if (cmd === 'gen') {
+    return { cmd, size: required(intArg(opts, 'size', 0), 'size'), seed: required(opts.get('seed'), 'seed'), out: required(opts.get('out'), 'out') };
+  }
+  const direction = required(opts.get('direction'), 'direction');
+  if (direction !== 'download' && direction !== 'upload') {
+    throw new AgentUsageError(`--direction expects download or upload, got "${direction}"`);
+  }
+  const size = intArg(opts, 'size', 0);
+  const durationMs = intArg(opts, 'duration-ms', 1);
+  if ((size === undefined) === (durationMs === undefined)) throw new AgentUsageError(`${cmd}: give exactly one of --size and --duration-ms`);
+  const common: TransferArgs = {
+    port: required(intArg(opts, 'port', cmd === 'transfer-server' ? 0 : 1, 65535), 'port'),
+    direction,
+    size,
+    durationMs,
+    seed: required(opts.get('seed'), 'seed'),
+    intervalMs: intArg(opts, 'interval-ms', 10) ?? 100,
+    timeoutMs: intArg(opts, 'timeout-ms', 1),
+    verify: opts.has('verify'),
+  };
+  if (cmd === 'transfer-server') return { cmd, bind: opts.get('bind') ?? '0.0.0.0', ...common };
+  return { cmd: 'transfer-client', connect: required(opts.get('connect'), 'connect'), ...common };
+}
+
+// ---------------------------------------------------------------- configure (pure parts)
+
+export type ConfigureStep = { sysctl: string; value: string } | { run: string[]; allowFail?: boolean };
+
+export interface ConfigureInput {
+  steps: ConfigureStep[];
+  readback: { sysctls: string[]; devices: string[] };
+}
+
+export interface AgentInterface {
+  address: string;
+  ifname: string;
+  prefixLength: number;
+  /** ifindex of the peer (the host-side veth), from /sys/class/net/IF/iflink. */
+  iflink: number | null;
+}
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** Validates the configure document read from stdin; throws AgentUsageError naming the bad part. */
+export function parseConfigureInput(text: string): ConfigureInput {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new AgentUsageError(`configure: stdin is not JSON (${(e as Error).message})`);
+  }
+  const d = (doc ?? {}) as { steps?: unknown; readback?: { sysctls?: unknown; devices?: unknown } };
+  if (!Array.isArray(d.steps)) throw new AgentUsageError('configure: "steps" must be an array');
+  const steps = d.steps.map((s: unknown, i): ConfigureStep => {
+    const o = (s ?? {}) as Json;
+    if (typeof o.sysctl === 'string' && typeof o.value === 'string') {
+      sysctlPath(o.sysctl); // a bad name fails the whole document before any step runs
+      return { sysctl: o.sysctl, value: o.value };
+    }
+    if (isStringArray(o.run) && o.run.length > 0) return { run: o.run, allowFail: o.allowFail === true };
+    throw new AgentUsageError(`configure: steps[${i}] must be {"sysctl","value"} (strings) or {"run": [argv...]}`);
+  });
+  const sysctls = d.readback?.sysctls ?? [];
+  const devices = d.readback?.devices ?? [];
+  if (!isStringArray(sysctls) || !isStringArray(devices)) {
+    throw new AgentUsageError('configure: "readback.sysctls" and "readback.devices" must be arrays of strings');
+  }
+  sysctls.forEach(sysctlPath);
+  return { steps, readback: { sysctls, devices } };
+}
+
+/** `ip -j -4 addr show` → one entry per IPv4 address (iflink left null: read from /sys). */
+export function parseIpAddrJson(text: string): AgentInterface[] {
+  const links = JSON.parse(text) as Array<{ ifname?: string; addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }> }>;
+  const out: AgentInterface[] = [];
+  for (const link of links) {
+    for (const a of link.addr_info ?? []) {
+      if (a.family === 'inet' && a.local && link.ifname) {
+        out.push({ address: a.local, ifname: link.ifname, prefixLength: a.prefixlen ?? 32, iflink: null });
+      }
+    }
+  }
+  return out;
+}
+
+const IFNAME_PREFIX = '@ifname:';
+const IFNAME_REF = /^@ifname:(\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/** Replaces every argv element exactly `@ifname:<ipv4>` by the interface holding that address. */
+export function resolveIfnameRefs(argv: readonly string[], interfaces: readonly AgentInterface[]): string[] {
+  return argv.map((a) => {
+    if (!a.startsWith(IFNAME_PREFIX)) return a;
+    const m = IFNAME_REF.exec(a);
+    if (!m) throw new AgentUsageError(`"${a}" is not a valid reference: expected @ifname:<IPv4 address>`);
+    const hit = interfaces.find((i) => i.address === m[1]);
+    if (!hit) {
+      throw new Error(`no interface holds address ${m[1]} (known: ${interfaces.map((i) => `${i.address}=${i.ifname}`).join(', ') || 'none'})`);
+    }
+    return hit.ifname;
+  });
+}
+
+/** Maps a sysctl name to its /proc/sys path, accepting only net.mptcp.* and net.ipv4.* names. */
+export function sysctlPath(name: string): string {
+  // Digits are allowed under net.ipv4 so per-interface names (conf.eth1.rp_filter) work.
+  if (!/^net\.mptcp\.[a-z_]+$/.test(name) && !/^net\.ipv4(\.[a-z0-9_]+)+$/.test(name)) {
+    throw new AgentUsageError(`sysctl "${name}" is not allowed: expected net.mptcp.<name> or net.ipv4.<name>`);
+  }
+  return '/proc/sys/' + name.split('.').join('/');
+}
+
+/** Parses `ip mptcp limits show` (text on iproute2 6.1, which ignores -j; JSON on newer ones). */
+export function parseLimits(text: string): { subflows: number | null; add_addr_accepted: number | null } {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const j = JSON.parse(trimmed) as Json;
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
+    return { subflows: num(j.subflows), add_addr_accepted: num(j.add_addr_accepted) };
+  }
+  const pick = (key: string) => {
+    const m = new RegExp(`(?:^|\\s)${key}\\s+(\\d+)`).exec(trimmed);
+    return m ? Number(m[1]) : null;
+  };
+  return { subflows: pick('subflows'), add_addr_accepted: pick('add_addr_accepted') };
+}
+
+// ---------------------------------------------------------------- configure (effects)
+
+class StepFailure extends Error {
+  constructor(message: string, readonly detail: Json) {
+    super(message);
+  }
+}
+
+function run(argv: readonly string[], timeoutMs = 30_000): { exitCode: number; stdout: string; stderr: string } {
+  const r = spawnSync(argv[0] ?? '', argv.slice(1), { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) return { exitCode: -1, stdout: '', stderr: r.error.message };
+  return { exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function listInterfaces(): AgentInterface[] {
+  const r = run(['ip', '-j', '-4', 'addr', 'show']);
+  if (r.exitCode !== 0) throw new Error(`ip -j -4 addr show failed (${r.exitCode}): ${r.stderr.trim()}`);
+  return parseIpAddrJson(r.stdout).map((i) => {
+    let iflink: number | null = null;
+    try {
+      if (!i.ifname.includes('/')) iflink = Number(fs.readFileSync(`/sys/class/net/${i.ifname}/iflink`, 'utf8').trim());
+    } catch {
+      // A missing /sys entry leaves iflink unknown; the lab then cannot map this one to a veth.
+    }
+    return { ...i, iflink };
+  });
+}
+
+function runConfigure(input: ConfigureInput, emit: Emit): void {
+  let interfaces = listInterfaces();
+  // Resolve every reference first: an unknown address fails before anything is changed.
+  const argvs = input.steps.map((step) => ('run' in step ? resolveIfnameRefs(step.run, interfaces) : []));
+  const steps: Json[] = [];
+  input.steps.forEach((step, index) => {
+    const t0 = performance.now();
+    if ('sysctl' in step) {
+      try {
+        fs.writeFileSync(sysctlPath(step.sysctl), step.value);
+      } catch (e) {
+        throw new StepFailure(`step ${index} (sysctl ${step.sysctl}=${step.value}) failed: ${(e as Error).message}`, { step: index, sysctl: step.sysctl });
+      }
+      steps.push({ sysctl: step.sysctl, value: step.value, ms: Math.round(performance.now() - t0) });
+      return;
+    }
+    const argv = argvs[index] ?? [];
+    const r = run(argv);
+    const ms = Math.round(performance.now() - t0);
+    if (r.exitCode !== 0 && !step.allowFail) {
+      throw new StepFailure(`step ${index} (${argv.join(' ')}) exited ${r.exitCode}: ${r.stderr.trim()}`, {
+        step: index,
+        argv,
+        exitCode: r.exitCode,
+        stderr: r.stderr,
+        completedSteps: steps,
+      });
+    }
+    steps.push(r.exitCode === 0 ? { argv, ms } : { argv, ms, exitCode: r.exitCode, stderr: r.stderr, failed: true });
+  });
+  interfaces = listInterfaces();
+  const readbackErrors: string[] = [];
+  const readJson = (argv: string[], parse: (text: string) => unknown = (t) => JSON.parse(t || 'null')): unknown => {
+    const r = run(argv);
+    try {
+      if (r.exitCode !== 0) throw new Error(`exited ${r.exitCode}: ${r.stderr.trim()}`);
+      return parse(r.stdout);
+    } catch (e) {
+      readbackErrors.push(`${argv.join(' ')}: ${(e as Error).message}`);
+      return null;
+    }
+  };
+  const sysctls: Record<string, string | null> = {};
+  for (const name of input.readback.sysctls) {
+    try {
+      sysctls[name] = fs.readFileSync(sysctlPath(name), 'utf8').trim();
+    } catch (e) {
+      sysctls[name] = null;
+      readbackErrors.push(`sysctl ${name}: ${(e as Error).message}`);
+    }
+  }
+  const qdiscs: Record<string, unknown> = {};
+  for (const dev of resolveIfnameRefs(input.readback.devices, interfaces)) qdiscs[dev] = readJson(['tc', '-j', 'qdisc', 'show', 'dev', dev]);
+  emit({
+    type: 'configured',
+    interfaces,
+    sysctls,
+    endpoints: readJson(['ip', '-j', 'mptcp', 'endpoint', 'show']),
+    limits: readJson(['ip', 'mptcp', 'limits', 'show'], parseLimits),
+    qdiscs,
+    steps,
+    readbackErrors,
+  });
+}
+
+// ---------------------------------------------------------------- gen
+
+function writeAt(fd: number, buf: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (off: number): void =>
+      fs.write(fd, buf, off, buf.length - off, position + off, (err, n) => {
+        if (err) reject(err);
+        else if (off + n < buf.length) step(off + n);
+        else resolve();
+      });
+    step(0);
+  });
+}
+
+async function runGen(size: number, seed: string, out: string, emit: Emit): Promise<void> {
+  const t0 = performance.now();
+  const stream = new SeedStream(seed);
+  const hash = createHash('sha256');
+  const fd = fs.openSync(out, 'w');
+  try {
+    // Writes run on libuv's thread pool while this thread makes the next 4 MiB (AES + SHA):
+    // on tmpfs the page allocation costs as much as the crypto, so overlapping halves the time.
+    const inflight: Promise<void>[] = [];
+    for (let done = 0; done < size; ) {
+      const buf = stream.next(Math.min(ZEROS.length, size - done));
+      hash.update(buf);
+      const write = writeAt(fd, buf, done);
+      write.catch(() => undefined); // awaited below; this only keeps a later failure from being "unhandled"
+      inflight.push(write);
+      done += buf.length;
+      if (inflight.length >= 3) await inflight.shift();
+    }
+    await Promise.all(inflight);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const ms = performance.now() - t0;
+  emit({ type: 'generated', bytes: size, sha256: hash.digest('hex'), ms: Math.round(ms), mbPerS: Math.round(size / 1e3 / Math.max(ms, 1)) });
+}
+
+// ---------------------------------------------------------------- transfer
+
+/** Runs one side of a transfer on a connected socket; resolves with the done line. */
+export function runTransferSide(sock: net.Socket, args: TransferArgs, role: 'sender' | 'receiver', emit: Emit): Promise<Json> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const elapsed = () => performance.now() - t0;
+    const stream = new SeedStream(args.seed);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let failure: string | undefined;
+    let finished = false; // sender: all data handed to the socket and ended; receiver: EOF seen
+    let mismatchAt: number | null = null;
+    emit({ type: 'connected', role, localAddress: sock.localAddress, localPort: sock.localPort, remoteAddress: sock.remoteAddress, remotePort: sock.remotePort });
+    const progress = setInterval(() => emit({ type: 'progress', role, tMs: Math.round(elapsed()), bytes }), args.intervalMs);
+    // A reset, not a FIN: in duration mode the other end must not mistake the cut for an orderly end.
+    const deadline =
+      args.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            failure = failure ?? `timeout after ${args.timeoutMs} ms`;
+            sock.resetAndDestroy();
+          }, args.timeoutMs);
+    sock.on('error', (e) => (failure = failure ?? e.message));
+    sock.on('close', () => {
+      clearInterval(progress);
+      if (deadline) clearTimeout(deadline);
+      let complete = finished && failure === undefined;
+      if (role === 'receiver' && args.size !== undefined && bytes !== args.size) {
+        complete = false;
+        failure = failure ?? `received ${bytes} of ${args.size} bytes`;
+      }
+      const done: Json = { type: 'done', role, bytes, sha256: hash.digest('hex'), ms: Math.round(elapsed()), complete };
+      if (args.verify && role === 'receiver') done.mismatchAt = mismatchAt;
+      if (!complete) done.error = failure ?? 'connection closed before the end of the stream';
+      resolve(done);
+    });
+    if (role === 'receiver') {
+      sock.on('data', (buf: Buffer) => {
+        hash.update(buf);
+        if (args.verify && mismatchAt === null) {
+          const want = stream.next(buf.length);
+          const at = firstDifference(buf, want);
+          if (at >= 0) mismatchAt = bytes + at;
+        }
+        bytes += buf.length;
+      });
+      sock.on('end', () => (finished = true));
+      return;
+    }
+    // The receiver sends nothing, but the readable side must flow or 'end'/'close' never fire.
+    sock.resume();
+    const pump = (): void => {
+      while (!sock.destroyed) {
+        const left = args.size === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, args.size - bytes);
+        if (left <= 0 || (args.durationMs !== undefined && elapsed() >= args.durationMs)) {
+          finished = true;
+          sock.end();
+          return;
+        }
+        const buf = stream.next(left);
+        hash.update(buf);
+        bytes += buf.length;
+        // Backpressure: stop at a full buffer, so memory stays at about one chunk.
+        if (!sock.write(buf)) {
+          sock.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  if (a.equals(b)) return -1;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+const senderRole = (side: 'server' | 'client', d: Direction): 'sender' | 'receiver' =>
+  (side === 'server') === (d === 'download') ? 'sender' : 'receiver';
+
+function runTransferServer(args: TransferArgs & { bind: string }, emit: Emit): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    // --timeout-ms also bounds the wait for the client, so a lab that never connects leaves no server behind.
+    const waiting = args.timeoutMs === undefined ? undefined : setTimeout(() => {
+      server.close();
+      reject(new Error(`no connection within ${args.timeoutMs} ms`));
+    }, args.timeoutMs);
+    const server = net.createServer((sock) => {
+      if (waiting) clearTimeout(waiting);
+      server.close(); // one connection only: stop listening, the accepted socket lives on
+      runTransferSide(sock, args, senderRole('server', args.direction), emit).then(resolve, reject);
+    });
+    server.on('error', reject);
+    server.listen(args.port, args.bind, () => {
+      const addr = server.address() as net.AddressInfo;
+      emit({ type: 'listening', port: addr.port, address: addr.address });
+    });
+  });
+}
+
+function runTransferClient(args: TransferArgs & { connect: string }, emit: Emit): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: args.connect, port: args.port });
+    const onError = (e: Error) => reject(new Error(`connect to ${args.connect}:${args.port} failed: ${e.message}`));
+    // Without this a blackholed SYN waits for the kernel's retries (about two minutes).
+    const waiting = args.timeoutMs === undefined ? undefined : setTimeout(() => sock.destroy(new Error(`no answer within ${args.timeoutMs} ms`)), args.timeoutMs);
+    sock.once('error', onError);
+    sock.once('connect', () => {
+      if (waiting) clearTimeout(waiting);
+      sock.off('error', onError);
+      runTransferSide(sock, args, senderRole('client', args.direction), emit).then(resolve, reject);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+/** Runs one agent command; resolves with the process exit code. */
+export async function main(argv: readonly string[], emit: Emit = emitStdout): Promise<number> {
+  try {
+    const c = parseAgentArgs(argv);
+    if (c.cmd === 'configure') runConfigure(parseConfigureInput(fs.readFileSync(0, 'utf8')), emit);
+    else if (c.cmd === 'gen') await runGen(c.size, c.seed, c.out, emit);
+    else {
+      const done = await (c.cmd === 'transfer-server' ? runTransferServer(c, emit) : runTransferClient(c, emit));
+      emit(done);
+      return done.complete === true ? 0 : 1;
+    }
+    return 0;
+  } catch (e) {
+    const detail = e instanceof StepFailure ? e.detail : {};
+    emit({ type: 'error', message: (e as Error).message, ...detail });
+    return e instanceof AgentUsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
