@@ -30,11 +30,12 @@ export function chartJsSource(): string {
 }
 
 /** Script text that cannot close its `<script>` element early. */
-function scriptSafe(js: string): string {
+export function scriptSafe(js: string): string {
   return js.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
 }
 
-const asset = (name: string) => readFileSync(join(__dirname, 'assets', name), 'utf8');
+/** The text of a file in lab/report/assets. */
+export const asset = (name: string) => readFileSync(join(__dirname, 'assets', name), 'utf8');
 
 function facts(record: RunRecord, checks: readonly CheckResult[]): string {
   const t = record.traffic;

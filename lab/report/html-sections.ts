@@ -13,7 +13,8 @@ function swatch(color: string | undefined): string {
   return color ? `<span class="swatch" style="background:${h(color)}"></span>` : '';
 }
 
-function formatValue(value: number, unit: string): string {
+/** A number in its unit, human readable: bit/s, ms and bytes formatted, anything else as `value unit`. */
+export function formatValue(value: number, unit: string): string {
   if (unit === 'bit/s') return formatRate(value);
   if (unit === 'ms') return formatDuration(value);
   if (unit === 'bytes') return formatSize(value);

@@ -1,0 +1,107 @@
+/** `npm run lab -- <topology|file> [options]`: the main job, with a live progress bar and a summary. */
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { loadTopologyFile } from '../../loader';
+import { TopologyError, UsageError } from '../../model/errors';
+import { formatRate, formatSize, parseDuration, parseSize } from '../../model/units';
+import { installSignalHandlers } from '../../runtime/lifecycle';
+import { renderSummaryTable } from '../../report';
+import { runLab } from '../../run/run-lab';
+import type { CommandResult } from '../main';
+
+function parseRunArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        size: { type: 'string' },
+        keep: { type: 'boolean' },
+        json: { type: 'boolean' },
+        baseline: { type: 'string' },
+        interval: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function optionValue<T>(flag: string, raw: string | undefined, parse: (v: string) => T): T | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parse(raw);
+  } catch (e) {
+    throw new TopologyError([{ file: `--${flag}`, path: '', message: (e as Error).message }]);
+  }
+}
+
+/** Runs a topology and reports; exit 0 when every check passed, 1 otherwise. */
+export async function runCommand(args: string[]): Promise<CommandResult> {
+  const { values, positionals } = parseRunArgs(args);
+  if (positionals.length !== 1) throw new UsageError(`expected one topology name or file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
+  if (values.baseline !== undefined && values.baseline !== 'tcp') throw new UsageError(`--baseline: only "tcp" is supported, got "${values.baseline}"`);
+  const sizeOverride = optionValue('size', values.size, parseSize);
+  const intervalMs = optionValue('interval', values.interval, parseDuration);
+  if (intervalMs !== undefined && (intervalMs < 5 || intervalMs > 1000)) throw new UsageError('--interval: between 5ms and 1s');
+  const plan = await loadTopologyFile(positionals[0]!, { sizeOverride });
+  installSignalHandlers();
+  const err = (m: string) => process.stderr.write(m + '\n');
+  for (const note of plan.notes.filter((n) => n.includes('dropped'))) err(`note: ${note}`);
+  const total = plan.traffic.sizeBytes ?? 0;
+  const bar = new SingleBar(
+    {
+      format: `${plan.name} {bar} {percentage}% | {done} | {rate}`,
+      stream: process.stderr,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
+    },
+  );
+  let barStarted = false;
+  const began = performance.now();
+  const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
+  const outcome = await runLab(plan, {
+    outDir: values.out,
+    keep: values.keep,
+    baseline: values.baseline === 'tcp' ? 'tcp' : undefined,
+    intervalMs,
+    onStep: (s) => {
+      if (barStarted) {
+        bar.stop();
+        barStarted = false;
+      }
+      err(`• ${s} (${elapsed()})`);
+    },
+    onProgress: ({ tMs, bytes, bps }) => {
+      const totalUnits = total || plan.traffic.durationMs || 1;
+      const value = total ? bytes : tMs;
+      const payload = { done: formatSize(bytes), rate: formatRate(bps) };
+      if (!barStarted) {
+        bar.start(totalUnits, 0, payload);
+        barStarted = true;
+      }
+      bar.update(Math.min(value, totalUnits), payload);
+    },
+  });
+  if (barStarted) bar.stop();
+  err(`• done (${elapsed()})`);
+  const { record, checks, exitCode, outDir, files, lab } = outcome;
+  const lines: string[] = [];
+  if (values.json) {
+    lines.push(JSON.stringify({ topology: plan.name, runId: record.runId, exitCode, outDir, mptcp: record.mptcp, traffic: record.traffic, baseline: record.baseline, checks }, null, 2));
+  } else {
+    lines.push(renderSummaryTable(record, checks, files));
+  }
+  if (lab) {
+    const hint = [
+      `lab ${lab.runId} is still up (--keep):`,
+      ...Object.values(lab.hosts).map((h) => `  docker exec -it ${h.containerName} bash    # ${h.name} (${h.role}): ${Object.values(h.interfaces).map((i) => `${i.ifname} ${i.address}`).join(', ')}`),
+      `  remove it: npm run lab -- clean --run ${lab.runId}`,
+    ];
+    err(hint.join('\n'));
+  }
+  return { exitCode, stdout: lines.join('\n'), stderr: '' };
+}

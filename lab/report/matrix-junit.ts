@@ -1,0 +1,67 @@
+/**
+ * junit.xml for a matrix or repeat run: one testsuite per variant, one testcase per check of
+ * that variant. A check that failed in any run fails its testcase (a flaky one too), and the
+ * failure carries the numbers: every run's measurement and the value's min/median/max.
+ */
+import { failingRuns, figureText } from './matrix-format';
+import type { CheckTally, RunsSummary, VariantSummary } from './matrix-types';
+import { escapeXml as x, escapeXmlAttr as a } from './xml';
+
+function body(v: VariantSummary, name: string, t: CheckTally): string {
+  const value = v.figures[`check:${name}`];
+  const runs = t.runs.map((r, i) => `run ${i + 1} (${v.runs[i]?.runId ?? '?'}): ${r.status.toUpperCase()} measured ${r.measured}: ${r.message}`);
+  const stats = value ? [`value: ${figureText(value)} over ${value.n} run${value.n === 1 ? '' : 's'} (min ${value.min}, median ${value.median}, max ${value.max} ${value.unit})`] : [];
+  return x([`expected: ${t.expected}`, ...stats, ...runs].join('\n'));
+}
+
+function testcase(v: VariantSummary, classname: string, name: string, t: CheckTally): string {
+  const open = `    <testcase classname="${a(classname)}" name="${a(name)}" time="0">`;
+  const measured = t.runs.map((r) => r.measured).join(', ');
+  const out = `\n      <system-out>${x(t.runs.map((r, i) => `run ${i + 1}: ${r.message}`).join('\n'))}</system-out>`;
+  if (t.verdict === 'pass') return `${open}${out}\n    </testcase>`;
+  if (t.verdict === 'skipped') return `${open}\n      <skipped message="${a(t.runs[0]?.message ?? 'skipped')}"/>\n    </testcase>`;
+  const several = t.runs.length > 1;
+  const how = t.flaky ? `flaky: passed ${t.passed} of ${t.runs.length} runs, failed in run ${failingRuns(t).join(', ')}; ` : several ? `failed in ${t.failed + t.errors} of ${t.runs.length} runs; ` : '';
+  // Errors only (never a measured failure): JUnit's <error>, as the single-run report does.
+  const tag = t.failed === 0 && !t.flaky ? 'error' : 'failure';
+  // As junit.ts: a failure states the numbers, an error the reason it could not measure.
+  const message = tag === 'error' ? `${how}${t.runs[(failingRuns(t)[0] ?? 1) - 1]?.message ?? ''}` : `${how}measured ${measured}, expected ${t.expected}`;
+  return `${open}\n      <${tag} message="${a(message)}" type="${a(t.kind)}">${body(v, name, t)}</${tag}>${out}\n    </testcase>`;
+}
+
+function testsuite(s: RunsSummary, v: VariantSummary): string {
+  const tallies = Object.entries(v.checks);
+  const count = (f: (t: CheckTally) => boolean) => tallies.filter(([, t]) => f(t)).length;
+  const errors = count((t) => t.verdict === 'fail' && t.failed === 0);
+  const failures = count((t) => t.verdict === 'flaky' || t.verdict === 'fail') - errors;
+  const classname = `${s.topology}[${v.label}]`;
+  const props: Array<[string, string]> = [
+    ['variant', v.label],
+    ['runs', String(v.runs.length)],
+    ['runIds', v.runs.map((r) => r.runId).join(' ')],
+    ...Object.entries(v.figures).filter(([k]) => !k.startsWith('check:')).map(([k, f]): [string, string] => [k, `${f.median} ${f.unit} (min ${f.min}, max ${f.max}, n ${f.n})`]),
+  ];
+  return [
+    `  <testsuite name="${a(`mptcp-lab.${classname}`)}" tests="${tallies.length}" failures="${failures}" errors="${errors}" skipped="${count((t) => t.verdict === 'skipped')}" time="${((v.figures['duration']?.median ?? 0) / 1000).toFixed(3)}" timestamp="${a((v.runs[0]?.startedAt ?? '').replace(/Z$|[+-]\d\d:\d\d$/, '').slice(0, 19))}">`,
+    '    <properties>',
+    ...props.map(([k, val]) => `      <property name="${a(k)}" value="${a(val)}"/>`),
+    '    </properties>',
+    ...tallies.map(([name, t]) => testcase(v, classname, name, t)),
+    '  </testsuite>',
+  ].join('\n');
+}
+
+/** The JUnit XML text for every variant's checks. */
+export function renderMatrixJunit(s: RunsSummary): string {
+  const all = s.variants.flatMap((v) => Object.values(v.checks));
+  const errors = all.filter((t) => t.verdict === 'fail' && t.failed === 0).length;
+  const failures = all.filter((t) => t.verdict === 'fail' || t.verdict === 'flaky').length - errors;
+  const skipped = all.filter((t) => t.verdict === 'skipped').length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="mptcp-lab" tests="${all.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    ...s.variants.map((v) => testsuite(s, v)),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

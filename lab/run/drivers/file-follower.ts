@@ -1,0 +1,53 @@
+/**
+ * Hashes a file that another process is still writing, from the Docker host (through
+ * /proc/PID/root), so a download's SHA-256 is ready the moment it ends instead of costing
+ * a second pass over gigabytes in the container. A file that shrinks (wget restarting from
+ * zero) restarts the hash.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+
+const CHUNK = 4 * 1024 * 1024;
+
+/** Follows `path`, hashing bytes as they appear. */
+export class FileFollower {
+  private hash: Hash = createHash('sha256');
+  private offset = 0;
+  private busy: Promise<void> = Promise.resolve();
+  private readonly buffer = Buffer.allocUnsafe(CHUNK);
+
+  constructor(private readonly path: string) {}
+
+  /** Hashes whatever was appended since the last call (calls are serialised). */
+  pump(): Promise<void> {
+    this.busy = this.busy.then(() => this.readNew()).catch(() => undefined);
+    return this.busy;
+  }
+
+  private async readNew(): Promise<void> {
+    const size = (await stat(this.path).catch(() => undefined))?.size;
+    if (size === undefined) return;
+    if (size < this.offset) {
+      this.hash = createHash('sha256');
+      this.offset = 0;
+    }
+    if (size === this.offset) return;
+    const fh = await open(this.path, 'r');
+    try {
+      while (this.offset < size) {
+        const { bytesRead } = await fh.read(this.buffer, 0, Math.min(CHUNK, size - this.offset), this.offset);
+        if (bytesRead === 0) break;
+        this.hash.update(this.buffer.subarray(0, bytesRead));
+        this.offset += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Hashes the rest and returns the digest with the number of bytes it covers. */
+  async digest(): Promise<{ sha256: string; bytes: number }> {
+    await this.pump();
+    return { sha256: this.hash.digest('hex'), bytes: this.offset };
+  }
+}

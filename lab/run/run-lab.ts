@@ -1,0 +1,116 @@
+/**
+ * The main job as a library call: bring a lab up, run its traffic and timeline, record,
+ * check, report, tear down (always, unless kept). Returns the record, the check results
+ * and the exit code the CLI should use.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { evaluateChecks } from '../checks';
+import type { Plan } from '../model/plan';
+import type { CheckResult, RunRecord } from '../model/record';
+import { writeReports } from '../report';
+import type { RunningLab } from '../runtime/types';
+import { probeHost } from '../runtime/probe';
+import { newRunId } from '../runtime/docker-lab';
+import { startLab } from './start-lab';
+import { runTrafficPass, type PassOptions } from './traffic-run';
+
+export interface RunOptions {
+  /** Report folder; default reports/<topology>/<timestamp>/. */
+  outDir?: string;
+  /** Leave the lab up (the caller gets it back and must stop it). */
+  keep?: boolean;
+  /** Sampling interval, ms (default 100). */
+  intervalMs?: number;
+  /** Also run the same traffic over plain TCP and state MPTCP's gain. */
+  baseline?: 'tcp';
+  onStep?: (step: string) => void;
+  onProgress?: PassOptions['onProgress'];
+}
+
+export interface RunOutcome {
+  record: RunRecord;
+  checks: CheckResult[];
+  /** 0 every check passed, 1 a check failed or could not be measured. */
+  exitCode: 0 | 1;
+  outDir: string;
+  /** The report files written. */
+  files: string[];
+  /** Only with keep. */
+  lab?: RunningLab;
+}
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
+}
+
+/** Runs a whole lab from a Plan and writes its reports. */
+export async function runLab(plan: Plan, opts: RunOptions = {}): Promise<RunOutcome> {
+  const started = new Date();
+  const intervalMs = opts.intervalMs ?? 100;
+  const outDir = resolve(opts.outDir ?? join('reports', plan.name, timestamp(started)));
+  const runId = newRunId();
+  const lab = await startLab(plan, { onStep: opts.onStep });
+  const clock = () => performance.now();
+  try {
+    const main = await runTrafficPass(lab, plan, {
+      protocol: plan.traffic.protocol,
+      intervalMs,
+      seed: runId,
+      clock,
+      timeline: plan.timeline,
+      onProgress: opts.onProgress,
+      onStep: opts.onStep,
+    });
+    let baseline: RunRecord['baseline'];
+    if (opts.baseline === 'tcp') {
+      opts.onStep?.('baseline: the same traffic over plain TCP');
+      const tcp = await runTrafficPass(lab, plan, { protocol: 'tcp', intervalMs, seed: `${runId}-tcp`, clock, timeline: plan.timeline, onStep: opts.onStep });
+      baseline = {
+        protocol: 'tcp',
+        goodputBps: tcp.traffic.goodputBps,
+        gainRatio: tcp.traffic.goodputBps > 0 ? main.traffic.goodputBps / tcp.traffic.goodputBps : 0,
+      };
+    }
+    const caps = await probeHost();
+    const record: RunRecord = {
+      runId: lab.runId,
+      topology: plan.name,
+      startedAt: started.toISOString(),
+      plan,
+      environment: {
+        kernel: caps.kernel,
+        docker: caps.docker.version ?? 'unknown',
+        netem: caps.qdiscs.netem,
+        shaping: lab.shaping.map((s) => `${s.path}/${s.host}:${s.mechanism}`).join(' '),
+        node: process.version,
+      },
+      intervalMs,
+      paths: main.paths,
+      aggregate: main.aggregate,
+      goodput: main.goodput,
+      subflows: main.subflows,
+      subflowsPerPath: main.subflowsPerPath,
+      events: main.events,
+      traffic: main.traffic,
+      mptcp: main.mptcp,
+      counters: main.counters,
+      monitor: main.monitor,
+      kernelLog: main.kernelLog,
+      snapshots: main.snapshots,
+      ...(baseline ? { baseline } : {}),
+      notes: [...plan.notes, ...main.notes],
+    };
+    opts.onStep?.('checks and reports');
+    const checks = evaluateChecks(record);
+    await mkdir(outDir, { recursive: true });
+    const files = await writeReports(outDir, record, checks);
+    const exitCode = checks.every((c) => c.status === 'pass' || c.status === 'skipped') ? 0 : 1;
+    return { record, checks, exitCode, outDir, files, ...(opts.keep ? { lab } : {}) };
+  } finally {
+    if (!opts.keep) {
+      opts.onStep?.('removing the lab');
+      await lab.stop();
+    }
+  }
+}
