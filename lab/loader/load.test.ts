@@ -37,9 +37,9 @@ describe('the seed topology (topologies/two-vlan.yaml)', () => {
       { kind: 'mptcp' },
       { kind: 'integrity' },
       { kind: 'aggregate', min: { percent: 85 } },
-      { kind: 'failover', min: { percent: 85 }, withinMs: 1000 },
-      { kind: 'recovery', withinMs: 1000, min: { percent: 10 } },
-      { kind: 'stall', below: { percent: 10 }, longerThanMs: 1000 },
+      { kind: 'failover', min: { percent: 85 }, withinMs: 2000 },
+      { kind: 'recovery', withinMs: 1500, min: { percent: 10 } },
+      { kind: 'stall', below: { percent: 10 }, longerThanMs: 2000 },
       { kind: 'subflows', min: 2 },
       { kind: 'kernelLog', maxErrors: 0 },
     ]);

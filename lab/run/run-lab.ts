@@ -40,7 +40,8 @@ export interface RunOutcome {
   lab?: RunningLab;
 }
 
-function timestamp(d: Date): string {
+/** `2026-11-27T08-16-07`: a folder name that sorts by time. */
+export function timestamp(d: Date): string {
   return d.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
 }
 

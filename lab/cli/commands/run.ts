@@ -6,7 +6,13 @@ import { TopologyError, UsageError } from '../../model/errors';
 import { formatRate, formatSize, parseDuration, parseSize } from '../../model/units';
 import { installSignalHandlers } from '../../runtime/lifecycle';
 import { renderSummaryTable } from '../../report';
-import { runLab } from '../../run/run-lab';
+import { runLab, timestamp } from '../../run/run-lab';
+import { parseMatrixArgs } from '../../run/matrix';
+import { parseRepeatArg, summarizeRuns, type LabelledRun } from '../../run/repeat';
+import { applyVariant, variantSlug } from '../../run/variant';
+import { renderMatrixSummary, writeMatrixReports } from '../../report/matrix-summary';
+import { join, resolve } from 'node:path';
+import type { Plan } from '../../model/plan';
 import type { CommandResult } from '../main';
 
 function parseRunArgs(args: string[]) {
@@ -22,6 +28,8 @@ function parseRunArgs(args: string[]) {
         json: { type: 'boolean' },
         baseline: { type: 'string' },
         interval: { type: 'string' },
+        matrix: { type: 'string', multiple: true },
+        repeat: { type: 'string' },
       },
     });
   } catch (e) {
@@ -47,8 +55,12 @@ export async function runCommand(args: string[]): Promise<CommandResult> {
   const intervalMs = optionValue('interval', values.interval, parseDuration);
   if (intervalMs !== undefined && (intervalMs < 5 || intervalMs > 1000)) throw new UsageError('--interval: between 5ms and 1s');
   const plan = await loadTopologyFile(positionals[0]!, { sizeOverride });
-  installSignalHandlers();
   const err = (m: string) => process.stderr.write(m + '\n');
+  if (values.matrix !== undefined || values.repeat !== undefined) {
+    if (values.keep) throw new UsageError('--keep keeps one lab; it does not combine with --matrix or --repeat');
+    return runMany(plan, values.matrix ?? [], values.repeat, { out: values.out, intervalMs, baseline: values.baseline === 'tcp' ? 'tcp' : undefined }, err);
+  }
+  installSignalHandlers();
   for (const note of plan.notes.filter((n) => n.includes('dropped'))) err(`note: ${note}`);
   const total = plan.traffic.sizeBytes ?? 0;
   const bar = new SingleBar(
@@ -104,4 +116,31 @@ export async function runCommand(args: string[]): Promise<CommandResult> {
     err(hint.join('\n'));
   }
   return { exitCode, stdout: lines.join('\n'), stderr: '' };
+}
+
+/** --matrix and --repeat: every variant (all resolved before the first run), N runs each, one summary. */
+async function runMany(
+  base: Plan,
+  matrix: string[],
+  repeatText: string | undefined,
+  opts: { out?: string; intervalMs?: number; baseline?: 'tcp' },
+  err: (m: string) => void,
+): Promise<CommandResult> {
+  const variants = parseMatrixArgs(matrix);
+  const repeat = repeatText !== undefined ? parseRepeatArg(repeatText) : 1;
+  const plans = variants.map((v) => ({ v, plan: applyVariant(base, v) }));
+  installSignalHandlers();
+  const root = resolve(opts.out ?? join('reports', base.name, timestamp(new Date())));
+  const outcomes: LabelledRun[] = [];
+  for (const { v, plan } of plans) {
+    for (const note of plan.notes.filter((n) => n.includes('dropped'))) err(`note [${v.label}]: ${note}`);
+    for (let i = 1; i <= repeat; i++) {
+      err(`• ${v.label}: run ${i} of ${repeat}`);
+      const o = await runLab(plan, { outDir: join(root, variantSlug(v.label), `run-${i}`), intervalMs: opts.intervalMs, baseline: opts.baseline });
+      outcomes.push({ label: v.label, record: o.record, checks: o.checks, outDir: o.outDir });
+    }
+  }
+  const summary = summarizeRuns(outcomes);
+  const files = await writeMatrixReports(root, summary);
+  return { exitCode: summary.exitCode, stdout: renderMatrixSummary(summary, files), stderr: '' };
 }
