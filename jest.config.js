@@ -11,12 +11,14 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/lab/**/*.test.ts'],
+      setupFiles: ['<rootDir>/jest.setup.js'],
     },
     {
       displayName: 'suites',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/suites/**/*.test.ts'],
+      setupFiles: ['<rootDir>/jest.setup.js'],
     },
   ],
 };

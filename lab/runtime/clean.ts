@@ -70,9 +70,13 @@ export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): P
   return report;
 }
 
-/** Lists the project's containers and networks (for tests and `--keep` instructions). */
-export async function listLabObjects(docker: Docker, runId?: string): Promise<{ containers: string[]; networks: string[] }> {
-  const filter = [`${LABELS.project}=mptcp-lab`, ...(runId ? [`${LABELS.runId}=${runId}`] : [])];
+/** Lists the project's containers and networks, optionally of one run or of one owning process. */
+export async function listLabObjects(docker: Docker, by: { runId?: string; ownerPid?: number } = {}): Promise<{ containers: string[]; networks: string[] }> {
+  const filter = [
+    `${LABELS.project}=mptcp-lab`,
+    ...(by.runId ? [`${LABELS.runId}=${by.runId}`] : []),
+    ...(by.ownerPid ? [`${LABELS.owner}=${by.ownerPid}`] : []),
+  ];
   const [containers, networks] = await Promise.all([
     docker.listContainers({ all: true, filters: { label: filter } }),
     docker.listNetworks({ filters: { label: filter } }),

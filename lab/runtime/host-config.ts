@@ -74,7 +74,9 @@ export function buildConfigureRequest(plan: Plan, host: PlanHost, subnets: Recor
   const addresses = hostAddresses(plan, host, subnets);
   const addressOf = (path: string) => addresses.find((a) => a.path === path)?.address ?? '';
   const m = host.mptcp;
-  const steps: ConfigureStep[] = [];
+  // Docker gives every container a default route via the bridge's gateway; lab hosts only
+  // talk on their connected subnets, so stray traffic should fail here rather than reach the host.
+  const steps: ConfigureStep[] = [{ run: ['ip', 'route', 'del', 'default'], allowFail: true }];
   if (m.enabled) {
     steps.push({ run: ['ip', 'mptcp', 'endpoint', 'flush'] });
     steps.push({

@@ -102,6 +102,14 @@ describe('requireCapabilities', () => {
     expect(e.message).toContain('linux-modules-extra');
   });
 
+  it('passes loss alone without netem when nftables can drop at random (the nft fallback), not otherwise', () => {
+    const lossOnly = needs({ netem: true, netemFeatures: ['loss'] });
+    expect(() => requireCapabilities(lossOnly, caps())).not.toThrow();
+    const noNumgen = caps();
+    noNumgen.details = { ...noNumgen.details, nftNumgen: false };
+    expect(thrown(() => requireCapabilities(lossOnly, noNumgen)).missing).toBe('sch_netem');
+  });
+
   it('names MPTCP with the sysctl and the kernel it needs', () => {
     const e = thrown(() => requireCapabilities(needs({}), caps({ mptcp: { ok: false, enabled: false, error: 'no /proc/sys/net/mptcp' } })));
     expect(e.missing).toBe('MPTCP');

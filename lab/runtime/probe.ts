@@ -245,7 +245,9 @@ export function requireCapabilities(needs: Plan['needs'], caps: HostCapabilities
   }
   if (!caps.mptcp.ok) throw new EnvironmentError('MPTCP', MPTCP_HINT, caps.mptcp.error);
   const unprobed = caps.details.qdiscProbe !== 'ok' ? `could not probe: ${caps.details.probeError ?? 'unknown'}` : undefined;
-  if (needs.netem && !caps.qdiscs.netem) {
+  // Loss alone needs no netem where nftables can draw at random (lab/tc/nft-loss.ts): the fallback.
+  const netemOnly = needs.netemFeatures.filter((f) => f !== 'loss' || !caps.details.nftNumgen);
+  if (needs.netem && !caps.qdiscs.netem && (netemOnly.length > 0 || needs.netemFeatures.length === 0)) {
     const features = needs.netemFeatures.length ? needs.netemFeatures.join(', ') : 'netem impairments';
     throw new EnvironmentError('sch_netem', NETEM_HINT, unprobed ?? `the topology uses ${features}, which need it; rate limits alone (tbf) do not`);
   }
