@@ -15,4 +15,9 @@ describe('renderSummaryTable', () => {
     // No ANSI colours: the text also lands in CI logs.
     expect(text.includes('\u001b[')).toBe(false);
   });
+
+  it('states MPTCP\'s gain over the plain-TCP baseline when one was run', () => {
+    const record = { ...buildSeedRecord({}), baseline: { protocol: 'tcp' as const, goodputBps: 0.94e9, gainRatio: 1.98 } };
+    expect(renderSummaryTable(record, evaluateChecks(record))).toContain("plain TCP on the same lab: 940.0 Mbit/s; MPTCP's gain ×1.98");
+  });
 });

@@ -32,6 +32,9 @@ export function renderSummaryTable(record: RunRecord, checks: readonly CheckResu
     ...problems,
     `${verdictWord(summary)}: ${countsText(summary)}`,
     `goodput ${formatRate(t.goodputBps)}, ${bytes} in ${formatDuration(t.endedMs - t.startedMs)}${t.completed ? '' : ' (incomplete)'}; ${mptcp}`,
+    ...(record.baseline
+      ? [`plain TCP on the same lab: ${formatRate(record.baseline.goodputBps)}; MPTCP's gain ×${record.baseline.gainRatio.toFixed(2)}`]
+      : []),
     ...(files.length ? [`reports: ${files.join('  ')}`] : []),
   ].join('\n');
 }

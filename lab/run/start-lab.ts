@@ -3,6 +3,7 @@
  * host probed and the image ensured first. `await using lab = await startLab('two-vlan')`.
  */
 import { loadTopologyFile } from '../loader';
+import { EnvironmentError } from '../model/errors';
 import type { Plan } from '../model/plan';
 import { ensureLabImage, isProgressMilestone } from '../image/build';
 import { checkHostFor } from '../runtime/probe';
@@ -18,6 +19,7 @@ export interface StartOptions {
 /** Loads (if needed), checks the host can run it, ensures the image, brings the lab up. */
 export async function startLab(topology: string | Plan, opts: StartOptions = {}): Promise<RunningLab> {
   const plan = typeof topology === 'string' ? await loadTopologyFile(topology) : topology;
+  requireKernelPathManager(plan);
   const caps = await checkHostFor(plan.needs);
   const image = await ensureLabImage({ onProgress: (m) => (isProgressMilestone(m) ? opts.onStep?.(m) : undefined) });
   return startDockerLab(plan, {
@@ -32,4 +34,21 @@ export async function startLab(topology: string | Plan, opts: StartOptions = {})
 export function tmpfsFor(plan: Plan): number {
   const size = plan.traffic.tool === 'http' ? (plan.traffic.sizeBytes ?? 0) : 0;
   return size + 64 * 1024 * 1024;
+}
+
+/**
+ * The userspace path manager (net.mptcp.pm_type=1) does nothing without a daemon that has a
+ * path-manager plugin; Debian bookworm's mptcpd, the one in the lab image, ships none
+ * ("Unable to open plugin directory"). Refuse before anything starts instead of running a
+ * lab that silently never opens a subflow.
+ */
+export function requireKernelPathManager(plan: Plan): void {
+  const userspace = plan.hosts.filter((h) => h.mptcp.enabled && h.mptcp.pathManager === 'userspace').map((h) => h.name);
+  if (userspace.length > 0) {
+    throw new EnvironmentError(
+      'a userspace path manager daemon',
+      'Use pathManager: kernel, or extend lab/image/Dockerfile with an mptcpd build that has its addr_adv/sspi plugins.',
+      `hosts ${userspace.join(', ')} ask for pathManager: userspace, and the lab image's mptcpd has no path-manager plugin`,
+    );
+  }
 }

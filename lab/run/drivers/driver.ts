@@ -29,6 +29,16 @@ export interface DriverContext {
   protocol: 'mptcp' | 'tcp';
 }
 
+/**
+ * The protocol one end's tool runs with: a host whose MPTCP is disabled runs the plain TCP
+ * tool, as a machine without MPTCP would (under mptcpize its socket(IPPROTO_MPTCP) fails with
+ * ENOPROTOOPT when net.mptcp.enabled=0). The other end still asks for MPTCP and falls back.
+ */
+export function endProtocol(ctx: DriverContext, host: string): 'mptcp' | 'tcp' {
+  const enabled = ctx.plan.hosts.find((h) => h.name === host)?.mptcp.enabled ?? true;
+  return ctx.protocol === 'mptcp' && enabled ? 'mptcp' : 'tcp';
+}
+
 /** The server's address on the first path: where the client connects (the initial subflow). */
 export function serverAddress(ctx: DriverContext): string {
   const first = ctx.plan.paths[0]!.name;

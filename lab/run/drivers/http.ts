@@ -10,7 +10,7 @@ import { buildHttpClientArgv, buildHttpFileArgv, buildHttpServerArgv, HTTP_DOWNL
 import { FileFollower } from './file-follower';
 import { parseAgentLine } from '../../traffic/agent-lines';
 import { fileSizeIn, isListening } from './proc-net';
-import { serverAddress, waitFor, type DriverContext, type TrafficDriver } from './driver';
+import { endProtocol, serverAddress, waitFor, type DriverContext, type TrafficDriver } from './driver';
 
 /** busybox wget has no usable read timeout (-T crashes in 1.35): the lab declares a stall itself. */
 export const STALL_KILL_MS = 10_000;
@@ -32,7 +32,7 @@ export function httpDriver(ctx: DriverContext): TrafficDriver {
   let hashing: NodeJS.Timeout | undefined;
 
   const startWget = async (resume: boolean) => {
-    wget = await ctx.lab.stream(t.client, buildHttpClientArgv({ address: serverAddress(ctx), port: t.port, protocol: ctx.protocol, resume }));
+    wget = await ctx.lab.stream(t.client, buildHttpClientArgv({ address: serverAddress(ctx), port: t.port, protocol: endProtocol(ctx, t.client), resume }));
   };
 
   /** Resolves with the wget result, or kills it when the file stops growing for STALL_KILL_MS. */
@@ -66,7 +66,7 @@ export function httpDriver(ctx: DriverContext): TrafficDriver {
       const line = gen.stdout.split('\n').map(parseAgentLine).find((l) => l?.type === 'generated');
       if (gen.exitCode !== 0 || line?.type !== 'generated') throw new LabError(`generating the ${size}-byte file on ${t.server} failed: ${gen.stderr.trim() || gen.stdout.trim()}`);
       expectedSha = line.sha256;
-      httpd = await ctx.lab.stream(t.server, buildHttpServerArgv({ port: t.port, protocol: ctx.protocol }));
+      httpd = await ctx.lab.stream(t.server, buildHttpServerArgv({ port: t.port, protocol: endProtocol(ctx, t.server) }));
       await waitFor(`busybox httpd listening on ${t.server}:${t.port}`, () => isListening(serverHost.pid, t.port), 10_000);
       // A previous pass (the TCP baseline) may have left a download behind.
       await ctx.lab.exec(t.client, ['rm', '-f', HTTP_DOWNLOAD], { timeoutMs: 10_000 });

@@ -3,7 +3,7 @@ import type { Series, TrafficOutcome } from '../../model/record';
 import type { StreamHandle } from '../../runtime/types';
 import { buildIperfClientArgv, buildIperfServerArgv, parseIperfJson, type IperfResult } from '../../traffic/iperf3';
 import { isListening } from './proc-net';
-import { serverAddress, waitFor, type DriverContext, type TrafficDriver } from './driver';
+import { endProtocol, serverAddress, waitFor, type DriverContext, type TrafficDriver } from './driver';
 
 /** Drives iperf3 -s -1 / iperf3 -c -J; no live goodput, the intervals become the series afterwards. */
 export function iperf3Driver(ctx: DriverContext): TrafficDriver {
@@ -17,7 +17,7 @@ export function iperf3Driver(ctx: DriverContext): TrafficDriver {
   const lines: string[] = [];
   return {
     async prepare() {
-      server = await ctx.lab.stream(t.server, buildIperfServerArgv({ port: t.port, protocol: ctx.protocol }));
+      server = await ctx.lab.stream(t.server, buildIperfServerArgv({ port: t.port, protocol: endProtocol(ctx, t.server) }));
       await waitFor(`iperf3 listening on ${t.server}:${t.port}`, () => isListening(serverHost.pid, t.port), 10_000);
     },
     async start(start) {
@@ -27,7 +27,7 @@ export function iperf3Driver(ctx: DriverContext): TrafficDriver {
         buildIperfClientArgv({
           address: serverAddress(ctx),
           port: t.port,
-          protocol: ctx.protocol,
+          protocol: endProtocol(ctx, t.client),
           direction: t.direction,
           ...(t.sizeBytes !== undefined ? { sizeBytes: t.sizeBytes } : { durationMs: t.durationMs ?? 1000 }),
           intervalS: Math.max(0.1, ctx.intervalMs / 1000),

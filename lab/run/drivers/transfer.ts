@@ -3,7 +3,7 @@ import { LabError } from '../../model/errors';
 import type { TrafficOutcome } from '../../model/record';
 import type { StreamHandle } from '../../runtime/types';
 import { buildTransferClientArgv, buildTransferServerArgv, compareTransferEnds, parseAgentLine, type DoneLine, type TransferOptions } from '../../traffic/transfer';
-import { serverAddress, type DriverContext, type TrafficDriver } from './driver';
+import { endProtocol, serverAddress, type DriverContext, type TrafficDriver } from './driver';
 
 /** Generous upper bound for the agent's own timeout: 3x the ideal time at 100 Mbit/s, at least 60 s. */
 function timeoutFor(ctx: DriverContext): number {
@@ -39,7 +39,7 @@ export function transferDriver(ctx: DriverContext): TrafficDriver {
 
   return {
     async prepare() {
-      server = await ctx.lab.stream(t.server, buildTransferServerArgv(common));
+      server = await ctx.lab.stream(t.server, buildTransferServerArgv({ ...common, protocol: endProtocol(ctx, t.server) }));
       const listening = new Promise<void>((resolve, reject) => {
         server!.onLine((line) => {
           const p = parseAgentLine(line);
@@ -54,7 +54,7 @@ export function transferDriver(ctx: DriverContext): TrafficDriver {
     },
     async start(start) {
       t0 = start;
-      client = await ctx.lab.stream(t.client, buildTransferClientArgv({ ...common, address: serverAddress(ctx) }));
+      client = await ctx.lab.stream(t.client, buildTransferClientArgv({ ...common, protocol: endProtocol(ctx, t.client), address: serverAddress(ctx) }));
       watch(client, receiverIsClient);
     },
     async receivedBytes() {
