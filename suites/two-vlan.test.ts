@@ -1,0 +1,205 @@
+/**
+ * two-vlan: the seed experiment end to end (2 x 1 Gbit/s, 2.5 GB download over HTTP, vlan181
+ * cut at 3 s and restored at 6 s), held through startLab + runTrafficPass so the suite can
+ * read the veth counters ITSELF around the run and compare them with what the lab recorded.
+ * Then the report opens in headless Chromium, and an impossible bound fails through the CLI
+ * with exit 1 and its numbers in junit.xml.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { evaluateChecks } from '../lab/checks';
+import { loadTopologyFile } from '../lab/loader';
+import type { Plan } from '../lab/model/plan';
+import type { CheckResult, RunRecord } from '../lab/model/record';
+import { writeReports } from '../lab/report';
+import { startLab } from '../lab/run/start-lab';
+import { runTrafficPass } from '../lab/run/traffic-run';
+import { probeHost } from '../lab/runtime/probe';
+import { bytesBetween, checkNamed, counterOf, detailOf, eventAt, leftovers, mb, pathBytes, recordFromPass, REPO_ROOT, suiteOutDir, vethBytes } from './helpers';
+
+jest.setTimeout(240_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', () => {
+  let plan: Plan;
+  let record: RunRecord;
+  let checks: CheckResult[];
+  let files: string[];
+  /** Our own reading of each path's receiver-side host veth: tx_bytes after the pass minus before. */
+  const ownDelta: Record<string, number> = {};
+
+  beforeAll(async () => {
+    plan = loadTopologyFile('two-vlan');
+    const caps = await probeHost();
+    const startedAt = new Date();
+    const lab = await startLab(plan);
+    try {
+      const receiver = lab.hosts[plan.traffic.receiver]!;
+      const veths = Object.fromEntries(plan.paths.map((p) => [p.name, receiver.interfaces[p.name]!.hostVeth]));
+      const before = Object.fromEntries(Object.entries(veths).map(([p, v]) => [p, vethBytes(v).txBytes]));
+      const clock = () => performance.now();
+      const pass = await runTrafficPass(lab, plan, { protocol: 'mptcp', intervalMs: 100, seed: lab.runId, clock, timeline: plan.timeline });
+      for (const [p, v] of Object.entries(veths)) ownDelta[p] = vethBytes(v).txBytes - (before[p] ?? 0);
+      record = recordFromPass(lab, plan, pass, { startedAt, intervalMs: 100, kernel: caps.kernel, docker: caps.docker.version, netem: caps.qdiscs.netem });
+    } finally {
+      await lab.stop();
+    }
+    checks = evaluateChecks(record);
+    files = await writeReports(suiteOutDir('two-vlan'), record, checks);
+  });
+
+  afterAll(async () => {
+    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  it('passes every check of the seed (exit code 0)', () => {
+    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    expect(checks.map((c) => c.name)).toEqual(['mptcp', 'integrity', 'aggregate', 'failover:vlan181', 'recovery:vlan181', 'stall', 'subflows', 'kernelLog']);
+  });
+
+  it('aggregates ≥ 1.7 Gbit/s before the cut and holds ≥ 0.85 Gbit/s during it', () => {
+    const aggregate = checkNamed(checks, 'aggregate');
+    expect(aggregate.value).toBeGreaterThanOrEqual(1.7e9);
+    const failover = checkNamed(checks, 'failover:vlan181');
+    expect(detailOf(failover, 'mean goodput during the cut')).toBeGreaterThanOrEqual(0.85e9);
+    // The link-level view agrees: before the cut both VLANs carried about half each.
+    const cut = eventAt(record, 'cut', 'vlan181');
+    const before = pathBytes(record, 500, cut);
+    expect(before.vlan181! / (before.vlan180! + before.vlan181!)).toBeGreaterThan(0.35);
+    expect(before.vlan180! / (before.vlan180! + before.vlan181!)).toBeGreaterThan(0.35);
+  });
+
+  it('the cut path is silent during the cut and carries traffic again after the restore', () => {
+    const cut = eventAt(record, 'cut', 'vlan181');
+    const restore = eventAt(record, 'restore', 'vlan181');
+    const during = pathBytes(record, cut + 200, restore);
+    expect(during.vlan181).toBeLessThan(64 * 1024);
+    expect(during.vlan180).toBeGreaterThan(100e6);
+    const recovery = checkNamed(checks, 'recovery:vlan181');
+    expect(recovery.status).toBe('pass');
+    expect(detailOf(recovery, 'recovery time')).toBeLessThanOrEqual(1500);
+    const after = pathBytes(record, restore, record.traffic.endedMs + 1000);
+    // From the restore to the end, vlan181 took its share again (hundreds of MB, not a trickle).
+    expect(after.vlan181).toBeGreaterThan(100e6);
+  });
+
+  it('delivers the 2.5 GB whole (SHA-256 equal)', () => {
+    expect(record.traffic.completed).toBe(true);
+    expect(record.traffic.bytesReceived).toBe(2.5e9);
+    expect(record.traffic.integrity?.ok).toBe(true);
+    expect(record.traffic.integrity?.actual).toBe(record.traffic.integrity?.expected);
+  });
+
+  it('really used MPTCP: MP_CAPABLE on both ends, one MP_JOIN, two subflows, no fallback', () => {
+    expect(record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
+    expect(counterOf(record, 'pc2', 'MPCapableSYNTX')).toBeGreaterThanOrEqual(1);
+    expect(counterOf(record, 'pc2', 'MPCapableSYNACKRX')).toBeGreaterThanOrEqual(1);
+    expect(counterOf(record, 'pc1', 'MPCapableSYNRX')).toBeGreaterThanOrEqual(1);
+    expect(counterOf(record, 'pc1', 'MPCapableACKRX')).toBeGreaterThanOrEqual(1);
+    expect(counterOf(record, 'pc1', 'AddAddrTx')).toBeGreaterThanOrEqual(1);
+    expect(counterOf(record, 'pc1', 'MPJoinSynRx')).toBeGreaterThanOrEqual(1);
+    expect(counterOf(record, 'pc2', 'MPJoinSynAckRx')).toBeGreaterThanOrEqual(1);
+    for (const k of ['MPCapableFallbackACK', 'MPCapableFallbackSYNACK', 'DataCsumErr']) {
+      expect([k, counterOf(record, 'pc1', k), counterOf(record, 'pc2', k)]).toEqual([k, 0, 0]);
+    }
+  });
+
+  it('per-path series agree within 5% with our own reading of the same veth counters', () => {
+    // Our window also holds the pass's preparation and wind-down, which carry next to nothing on these paths.
+    const rows = record.paths.map((p) => {
+      const own = ownDelta[p.path]!;
+      const integral = bytesBetween(p, -Infinity, Infinity, record.intervalMs);
+      return {
+        path: p.path,
+        own: mb(own),
+        totalBytes: mb(p.totalBytes),
+        integral: mb(integral),
+        totalOff: Math.abs(p.totalBytes - own) / own,
+        integralOff: Math.abs(integral - own) / own,
+      };
+    });
+    expect(rows.filter((r) => !(r.totalOff <= 0.05 && r.integralOff <= 0.05))).toEqual([]);
+    for (const p of record.paths) expect(ownDelta[p.path]).toBeGreaterThan(500e6);
+    // The two paths together carried the file plus headers (about 3% for 1448-byte segments).
+    const total = Object.values(ownDelta).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(2.5e9);
+    expect(total).toBeLessThan(2.5e9 * 1.1);
+  });
+
+  it('writes a report.html that renders in headless Chromium (body[data-rendered=true])', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (CI installs it)`);
+    const html = files.find((f) => f.endsWith('report.html'))!;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      await page.goto(pathToFileURL(html).href);
+      await page.waitForSelector('body[data-rendered="true"], body[data-rendered="error"]', { timeout: 30_000 });
+      expect(await page.evaluate<string | undefined>('document.body.dataset.rendered')).toBe('true');
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('two-vlan with an impossible bound, through the CLI', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mptcp-lab-suite-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  it('aggregate min 3gbit with --size 200MB exits 1 and junit.xml holds the failed check with its numbers', async () => {
+    const seed = await readFile(join(REPO_ROOT, 'topologies', 'two-vlan.yaml'), 'utf8');
+    const impossible = seed.replace(/aggregate:\n(\s+)min: 85%/, 'aggregate:\n$1min: 3gbit');
+    expect(impossible).not.toBe(seed);
+    const file = join(dir, 'two-vlan-3g.yaml');
+    await writeFile(file, impossible);
+    const out = join(dir, 'out');
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'lab', 'cli', 'main.ts'), file, '--size', '200MB', '--out', out], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect({ status: r.status, stderr: r.status === 1 ? '' : r.stderr }).toEqual({ status: 1, stderr: '' });
+    // The CLI is its own process: its lab objects carry its pid as owner.
+    expect(await leftovers(r.pid)).toEqual({ containers: [], networks: [] });
+    expect(r.stdout).toMatch(/aggregate\s+│\s+FAIL/);
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    const testcase = /<testcase classname="two-vlan-3g" name="aggregate"[^>]*>([\s\S]*?)<\/testcase>/.exec(junit)?.[1] ?? '';
+    expect(testcase).toMatch(/<failure message="measured [\d.]+ [MG]bit\/s, expected ≥ 3\.00 Gbit\/s" type="aggregate">/);
+    expect(testcase).toMatch(/bound: 3000000000 bit\/s/);
+    const value = Number(/value: ([\d.]+) bit\/s/.exec(testcase)?.[1]);
+    expect(value).toBeGreaterThan(0.5e9);
+    expect(value).toBeLessThan(3e9);
+    // The timeline no longer fits 200 MB: the loader dropped the events and the checks that watch them, and said so.
+    expect(r.stderr).toMatch(/dropped/);
+    const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as { checks: CheckResult[]; plan: Plan };
+    expect(result.plan.traffic.sizeBytes).toBe(200e6);
+    expect(result.checks.find((c) => c.name === 'aggregate')?.status).toBe('fail');
+    expect(result.checks.filter((c) => c.name !== 'aggregate').map((c) => [c.name, c.status])).toEqual(
+      result.checks.filter((c) => c.name !== 'aggregate').map((c) => [c.name, 'pass']),
+    );
+  });
+});
