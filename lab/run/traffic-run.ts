@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Plan, PlanEvent } from '../model/plan';
-import type { MptcpVerdict, PathSeries, RecordedEvent, Series, TrafficOutcome } from '../model/record';
+import type { MptcpVerdict, PathSeries, RunRecord, Series } from '../model/record';
 import type { RunningLab, StreamHandle } from '../runtime/types';
 import {
   countersToThroughput,
@@ -31,21 +31,11 @@ export interface PassOptions {
   onStep?: (step: string) => void;
 }
 
-export interface PassResult {
-  traffic: TrafficOutcome;
-  paths: PathSeries[];
-  aggregate: Series;
-  goodput: Series;
-  subflows: Series;
-  subflowsPerPath: Record<string, Series>;
-  events: RecordedEvent[];
-  counters: Record<string, Record<string, number>>;
-  monitor: Array<{ tMs: number; host: string; line: string }>;
-  kernelLog: Array<{ tMs: number; line: string; error: boolean }>;
-  snapshots: Array<{ tMs: number; host: string; label: string; text: string }>;
-  mptcp: MptcpVerdict;
-  notes: string[];
-}
+/** What one pass of traffic recorded: the measured part of a RunRecord. */
+export type PassResult = Pick<
+  RunRecord,
+  'traffic' | 'paths' | 'aggregate' | 'goodput' | 'subflows' | 'subflowsPerPath' | 'events' | 'counters' | 'monitor' | 'kernelLog' | 'snapshots' | 'mptcp' | 'notes'
+>;
 
 interface Sample {
   veth: Record<string, { rxBytes: number; txBytes: number }>;
