@@ -49,7 +49,8 @@ export class EnvironmentError extends Error {
     readonly missing: string,
     /** How to get it. */
     readonly hint: string,
-    detail?: string,
+    /** What was observed (an error text, a probe result), without the hint. */
+    readonly detail?: string,
   ) {
     super(`${missing} is not available${detail ? ` (${detail})` : ''}. ${hint}`);
     this.name = 'EnvironmentError';

@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import { EnvironmentError } from '../model/errors';
 
 const PING_TIMEOUT_MS = 5_000;
-const INSTALL_HINT = 'Install and start it: apt-get install docker.io && dockerd & (or see README)';
+export const INSTALL_HINT = 'Install and start it: apt-get install docker.io && dockerd & (or see README)';
 
 let connected: Promise<Docker> | undefined;
 

@@ -13,7 +13,7 @@ import type { Plan } from '../model/plan';
 import { imageExists } from '../image/base';
 import { ensureLabImage } from '../image/build';
 import { LAB_IMAGE_LATEST, labImageTag, readImageInputs } from '../image/hash';
-import { connectDocker } from './docker-client';
+import { connectDocker, INSTALL_HINT } from './docker-client';
 import { dockerExec } from './exec';
 import { LABELS } from './types';
 
@@ -158,7 +158,7 @@ async function probeUncached(opts: ProbeOptions): Promise<HostCapabilities> {
     const v = await docker.version();
     caps.docker = { ok: true, version: v.Version, apiVersion: v.ApiVersion };
   } catch (e) {
-    caps.docker.error = (e as Error).message;
+    caps.docker.error = e instanceof EnvironmentError ? (e.detail ?? e.message) : (e as Error).message;
     details.probeError = 'no Docker engine';
     return caps;
   }
@@ -241,7 +241,7 @@ export const TBF_HINT = 'modprobe sch_tbf, or a kernel built with CONFIG_NET_SCH
 /** Throws EnvironmentError (exit 3) naming what the plan needs and the host lacks, and how to get it. */
 export function requireCapabilities(needs: Plan['needs'], caps: HostCapabilities): void {
   if (!caps.docker.ok) {
-    throw new EnvironmentError('Docker engine', 'Install and start it: apt-get install docker.io && dockerd & (or see README)', caps.docker.error);
+    throw new EnvironmentError('Docker engine', INSTALL_HINT, caps.docker.error);
   }
   if (!caps.mptcp.ok) throw new EnvironmentError('MPTCP', MPTCP_HINT, caps.mptcp.error);
   const unprobed = caps.details.qdiscProbe !== 'ok' ? `could not probe: ${caps.details.probeError ?? 'unknown'}` : undefined;
