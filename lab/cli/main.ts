@@ -13,6 +13,7 @@ const USAGE = `usage: npm run lab -- <topology|file> [--out DIR] [--size 500MB] 
        npm run lab -- doctor [--json]
        npm run lab -- image [--force]
        npm run lab -- clean [--run ID] [--all]
+       npm run lab -- export-compose <topology|file> [--out FILE] [--netem yes|no] [--no-build] [--compose v1|v2] [--json]
 
 exit codes: 0 all checks passed, 1 a check failed, 2 bad input, 3 the environment lacks something, 4 the lab failed to run`;
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
   image: async () => (await import('./commands/image')).imageCommand,
   clean: async () => (await import('./commands/clean')).cleanCommand,
+  'export-compose': async () => (await import('./commands/export-compose')).exportComposeCommand,
 };
 
 /** Dispatches argv (without node and script) to a command and returns its exit code. */

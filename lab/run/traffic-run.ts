@@ -6,14 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Plan, PlanEvent } from '../model/plan';
 import type { MptcpVerdict, PathSeries, RunRecord, Series } from '../model/record';
+import { LabError } from '../model/errors';
 import type { RunningLab, StreamHandle } from '../runtime/types';
 import {
   countersToThroughput,
-  countEstablished,
   diffCounters,
+  establishedReader,
   monotonicNowS,
   parseNetstat,
-  parseProcNetTcp,
   readInterfaceCounters,
   readKernelLogSince,
   startSampler,
@@ -105,26 +105,22 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
     }
     let lastBytes = 0;
     let lastT = 0;
+    const subflowReader = establishedReader(server.pid, port, { clock });
     const sampler = startSampler<Sample>({
       intervalMs,
       clock,
       sample: async () => {
-        // A server listening on :: has its IPv4 subflows in tcp6 (as mapped addresses).
-        const [veth, tcp, tcp6, received] = await Promise.all([
-          readInterfaceCounters(veths),
-          readFile(`/proc/${server.pid}/net/tcp`, 'utf8').catch(() => ''),
-          readFile(`/proc/${server.pid}/net/tcp6`, 'utf8').catch(() => ''),
-          driver.receivedBytes(),
-        ]);
-        const counted = countEstablished(parseProcNetTcp(`${tcp}\n${tcp6}`), { port, byLocalAddress: true });
+        // Socket tables are re-read only when the server's TCP counters moved (see observe/established.ts).
+        const [veth, established, received] = await Promise.all([readInterfaceCounters(veths), subflowReader.read(), driver.receivedBytes()]);
         const subflows: Record<string, number> = {};
-        for (const [addr, n] of Object.entries(counted.byLocalAddress ?? {})) {
+        for (const [addr, n] of Object.entries(established)) {
           const path = pathOfAddress.get(addr);
           if (path) subflows[path] = (subflows[path] ?? 0) + n;
         }
         if (received !== undefined && opts.onProgress) {
           const t = clock() - t0;
-          opts.onProgress({ tMs: t, bytes: received, bps: t > lastT ? ((received - lastBytes) * 8000) / (t - lastT) : 0 });
+          // A restarted download shrinks the file: no negative rates.
+          opts.onProgress({ tMs: t, bytes: received, bps: t > lastT ? Math.max(0, ((received - lastBytes) * 8000) / (t - lastT)) : 0 });
           lastBytes = received;
           lastT = t;
         }
@@ -136,6 +132,9 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
     await driver.start(t0);
     const stopTimeline = new AbortController();
     const cutNow = new Set<string>();
+    // A failed event (a cut the host refused) must end the pass, not crash the process with
+    // an unhandled rejection while the traffic and the lab keep running.
+    let timelineError: Error | undefined;
     const timeline = runTimeline(
       opts.timeline,
       t0,
@@ -155,7 +154,11 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
         },
       },
       stopTimeline.signal,
-    );
+    ).catch((e: Error) => {
+      timelineError = e;
+      void driver.stop();
+      return [];
+    });
     const snapshot = async (label: string) => {
       for (const h of [plan.traffic.client, plan.traffic.server]) {
         const r = await lab.exec(h, ['ss', '-tinM'], { timeoutMs: 5000 }).catch(() => undefined);
@@ -168,6 +171,7 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
     opts.onStep?.(`traffic ended after ${((clock() - t0) / 1000).toFixed(1)} s: collecting counters and logs`);
     stopTimeline.abort();
     const events = await timeline;
+    if (timelineError) throw new LabError(`a timeline event failed, so the run was stopped: ${timelineError.message}`, { cause: timelineError });
     for (const path of cutNow) {
       await lab.restore(path);
       notes.push(`${path} was still cut when the traffic ended; restored`);

@@ -33,7 +33,10 @@ function ownerAlive(labels: Record<string, string> | undefined): boolean {
 
 /** Removes labelled leftovers: containers first (they hold the networks), then networks. */
 export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): Promise<CleanReport> {
-  const filter = [`${LABELS.project}=mptcp-lab`, ...(opts.runId ? [`${LABELS.runId}=${opts.runId}`] : [])];
+  // A run id marks what a run created; images carry the project label too and every container
+  // inherits its image's labels, so the project label alone would also match containers users
+  // started by hand from the lab image.
+  const filter = [`${LABELS.project}=mptcp-lab`, opts.runId ? `${LABELS.runId}=${opts.runId}` : LABELS.runId];
   const report: CleanReport = { containers: [], networks: [], skipped: [], failures: [] };
   const keep = (labels: Record<string, string> | undefined, name: string) => {
     if (!opts.all && ownerAlive(labels)) {
@@ -74,7 +77,7 @@ export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): P
 export async function listLabObjects(docker: Docker, by: { runId?: string; ownerPid?: number } = {}): Promise<{ containers: string[]; networks: string[] }> {
   const filter = [
     `${LABELS.project}=mptcp-lab`,
-    ...(by.runId ? [`${LABELS.runId}=${by.runId}`] : []),
+    by.runId ? `${LABELS.runId}=${by.runId}` : LABELS.runId,
     ...(by.ownerPid ? [`${LABELS.owner}=${by.ownerPid}`] : []),
   ];
   const [containers, networks] = await Promise.all([
