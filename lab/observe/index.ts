@@ -2,6 +2,8 @@
 export { parseNetstat, diffCounters, pickMptcpCounters, MPTCP_COUNTERS_OF_INTEREST, MPTCP_PREFIX } from './netstat';
 export type { MptcpCounterName } from './netstat';
 export { parseProcNetTcp, countEstablished } from './proc-net-tcp';
+export { establishedReader, tcpSignature } from './established';
+export type { EstablishedReader, EstablishedOptions } from './established';
 export type { TcpSocket } from './proc-net-tcp';
 export { readInterfaceCounters, findHostVethByIfindex } from './interfaces';
 export type { InterfaceCounters } from './interfaces';

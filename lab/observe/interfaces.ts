@@ -1,7 +1,12 @@
 /**
  * Interface counters read from sysfs on the Docker host: one small file read per value,
  * no process spawned, so a sample costs microseconds, not an exec's 50 ms.
+ * The counters are read synchronously: a sysfs attribute is made in memory and never
+ * blocks, and a synchronous read costs about 10 µs of CPU against about 80 µs for
+ * fs.promises.readFile (open, fstat, read, close: four thread-pool round trips), which
+ * at 10 ms sampling was a tenth of the lab's own CPU (measured by lab/bench).
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 const SYS_NET = '/sys/class/net';
@@ -15,19 +20,18 @@ async function readNumber(path: string): Promise<number> {
   return Number((await readFile(path, 'utf8')).trim());
 }
 
-/** rx/tx byte counters of each interface, read in parallel. Rejects naming the interface if one is gone. */
+/** rx/tx byte counters of each interface, read back to back. Rejects naming the interface if one is gone. */
 export async function readInterfaceCounters(veths: readonly string[], root = SYS_NET): Promise<Record<string, InterfaceCounters>> {
-  const entries = await Promise.all(
-    veths.map(async (v) => {
-      try {
-        const [rxBytes, txBytes] = await Promise.all([readNumber(`${root}/${v}/statistics/rx_bytes`), readNumber(`${root}/${v}/statistics/tx_bytes`)]);
-        return [v, { rxBytes, txBytes }] as const;
-      } catch (e) {
-        throw new Error(`reading the counters of ${v} under ${root}: ${(e as Error).message}`);
-      }
-    }),
-  );
-  return Object.fromEntries(entries);
+  const read = (path: string) => Number(readFileSync(path, 'utf8').trim());
+  const out: Record<string, InterfaceCounters> = {};
+  for (const v of veths) {
+    try {
+      out[v] = { rxBytes: read(`${root}/${v}/statistics/rx_bytes`), txBytes: read(`${root}/${v}/statistics/tx_bytes`) };
+    } catch (e) {
+      throw new Error(`reading the counters of ${v} under ${root}: ${(e as Error).message}`);
+    }
+  }
+  return out;
 }
 
 /** The interface (in this namespace) whose ifindex is `ifindex`: a container's iflink names its host-side veth. */
