@@ -468,10 +468,19 @@ function runTransferServer(args: TransferArgs & { bind: string }, emit: Emit): P
       server.close();
       reject(new Error(`no connection within ${args.timeoutMs} ms`));
     }, args.timeoutMs);
+    let accepted = false;
     const server = net.createServer((sock) => {
+      // One connection only: a second one is refused by closing it.
+      if (accepted) return void sock.destroy();
+      accepted = true;
       if (waiting) clearTimeout(waiting);
-      server.close(); // one connection only: stop listening, the accepted socket lives on
-      runTransferSide(sock, args, senderRole('server', args.direction), emit).then(resolve, reject);
+      // Keep LISTENING until the transfer ends: under MPTCP the listening socket is what answers
+      // the MP_JOIN SYNs of the extra subflows; closed, it refuses them (RST, ECONNREFUSED).
+      const done = () => server.close();
+      runTransferSide(sock, args, senderRole('server', args.direction), emit).then(
+        (r) => (done(), resolve(r)),
+        (e: unknown) => (done(), reject(e)),
+      );
     });
     server.on('error', reject);
     server.listen(args.port, args.bind, () => {
