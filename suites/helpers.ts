@@ -166,8 +166,9 @@ export interface HostVerdict {
 /**
  * The probe's verdict on a plan's needs, decided SYNCHRONOUSLY so a suite can choose between
  * `it` and `it.skip` while Jest collects tests (describe callbacks cannot await). A child
- * process runs checkHostFor(plan.needs) (cached probe: about 1 s); anything but an
- * EnvironmentError (a crash, no output) throws, so a broken probe never turns into a skip.
+ * process runs checkHostFor(plan.needs) (cached probe: about 1 s; the first probe on a fresh
+ * machine builds the lab image first). Anything but an EnvironmentError (a crash, no output)
+ * throws, so a broken probe never turns into a skip.
  */
 export function hostVerdictSync(plan: Pick<Plan, 'needs'>): HostVerdict {
   const script = `
@@ -190,7 +191,8 @@ export function hostVerdictSync(plan: Pick<Plan, 'needs'>): HostVerdict {
     cwd: REPO_ROOT,
     env: { ...process.env, MLAB_NEEDS: JSON.stringify(plan.needs) },
     encoding: 'utf8',
-    timeout: 120_000,
+    // On a fresh machine the probe first builds the lab image (debootstrap, apt-get): minutes.
+    timeout: 900_000,
   });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`the host probe failed (exit ${r.status}): ${r.stderr || r.error?.message || 'no output'}`);

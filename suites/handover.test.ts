@@ -1,0 +1,67 @@
+/**
+ * handover: when one path degrades mid-transfer (walking away from the Wi-Fi access point),
+ * does MPTCP move the traffic to the other? wifi (1 Gbit/s) drops to 50 Mbit/s at 3 s through
+ * an `impair` event; lte stays at 200 Mbit/s. Bytes per path per window, before and after.
+ */
+import { loadTopologyFile } from '../lab/loader';
+import { runLab, type RunOutcome } from '../lab/run/run-lab';
+import { eventAt, leftovers, mb, pathBytes, suiteOutDir } from './helpers';
+
+jest.setTimeout(180_000);
+
+/** After the impair took effect, the queues drain and the scheduler adapts: judge from 1 s later. */
+const SETTLE_MS = 1000;
+
+describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte stays', () => {
+  let outcome: RunOutcome;
+  let impairAt: number;
+
+  beforeAll(async () => {
+    outcome = await runLab(loadTopologyFile('handover'), { outDir: suiteOutDir('handover') });
+    impairAt = eventAt(outcome.record, 'impair', 'wifi');
+  });
+
+  afterAll(async () => {
+    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  it('passes every check', () => {
+    const { checks, exitCode } = outcome;
+    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    expect(exitCode).toBe(0);
+    expect(outcome.record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
+  });
+
+  it('applied the impairment mid-run (recorded), with time left to watch after it', () => {
+    const { record } = outcome;
+    expect(record.events.find((e) => e.kind === 'impair')).toMatchObject({ path: 'wifi', plannedMs: 3000 });
+    expect(impairAt).toBeGreaterThanOrEqual(3000);
+    expect(record.traffic.endedMs - impairAt).toBeGreaterThan(SETTLE_MS + 1500);
+  });
+
+  it('before: wifi carries most of the data; after: lte carries most of it', () => {
+    const { record } = outcome;
+    const before = pathBytes(record, 500, impairAt);
+    const after = pathBytes(record, impairAt + SETTLE_MS, record.traffic.endedMs + 1000);
+    const share = (w: Record<string, number>, p: string) => w[p]! / (w.wifi! + w.lte!);
+    const seen = { before: [mb(before.wifi!), mb(before.lte!)], after: [mb(after.wifi!), mb(after.lte!)] };
+    expect({ ...seen, wifiBefore: share(before, 'wifi') > 0.6, lteAfter: share(after, 'lte') > 0.5 }).toEqual({ ...seen, wifiBefore: true, lteAfter: true });
+  });
+
+  it('after: wifi carries no more than its new 50 Mbit/s allows, lte keeps carrying', () => {
+    const { record } = outcome;
+    const from = impairAt + SETTLE_MS;
+    const to = record.traffic.endedMs;
+    const after = pathBytes(record, from, to + 1000);
+    const seconds = (to - from) / 1000;
+    // tbf at 50 Mbit/s: at most 6.25 MB/s of frames (plus one burst).
+    expect(after.wifi! / seconds).toBeLessThan(6.25e6 * 1.1);
+    expect(after.lte! / seconds).toBeGreaterThan(2e6);
+  });
+
+  it('delivers the stream whole', () => {
+    const { record } = outcome;
+    expect(record.traffic.completed).toBe(true);
+    expect(record.traffic.integrity?.ok).toBe(true);
+  });
+});
