@@ -54,6 +54,7 @@ export async function runLab(plan: Plan, opts: RunOptions = {}): Promise<RunOutc
   const lab = await startLab(plan, { onStep: opts.onStep });
   const clock = () => performance.now();
   try {
+    const tcp = await tcpSettings(lab, plan.traffic.sender);
     const main = await runTrafficPass(lab, plan, {
       protocol: plan.traffic.protocol,
       intervalMs,
@@ -85,6 +86,7 @@ export async function runLab(plan: Plan, opts: RunOptions = {}): Promise<RunOutc
         netem: caps.qdiscs.netem,
         shaping: lab.shaping.map((s) => `${s.path}/${s.host}:${s.mechanism}`).join(' '),
         node: process.version,
+        ...tcp,
       },
       intervalMs,
       paths: main.paths,
@@ -114,4 +116,15 @@ export async function runLab(plan: Plan, opts: RunOptions = {}): Promise<RunOutc
       await lab.stop();
     }
   }
+}
+
+/**
+ * The sender's TCP settings, which shape every result and which lab namespaces partly inherit
+ * from the host (congestion control does, buffer sizes do not): read inside the namespace.
+ */
+async function tcpSettings(lab: RunningLab, host: string): Promise<Record<string, string>> {
+  const names = ['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
+  const r = await lab.exec(host, ['sysctl', '-n', ...names], { timeoutMs: 10_000 }).catch(() => undefined);
+  const values = r?.exitCode === 0 ? r.stdout.trim().split('\n') : [];
+  return Object.fromEntries(names.map((n, i) => [`${host} ${n}`, (values[i] ?? 'unknown').replace(/\s+/g, ' ')]));
 }

@@ -110,8 +110,11 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
       intervalMs,
       clock,
       sample: async () => {
-        // Socket tables are re-read only when the server's TCP counters moved (see observe/established.ts).
-        const [veth, established, received] = await Promise.all([readInterfaceCounters(veths), subflowReader.read(), driver.receivedBytes()]);
+        // Socket tables first: re-read only when the server's TCP counters moved (observe/established.ts),
+        // so some samples take milliseconds longer. The byte counters last, just before the sampler
+        // stamps the sample: a rate's bytes and its interval must cover the same time.
+        const established = await subflowReader.read();
+        const [veth, received] = await Promise.all([readInterfaceCounters(veths), driver.receivedBytes()]);
         const subflows: Record<string, number> = {};
         for (const [addr, n] of Object.entries(established)) {
           const path = pathOfAddress.get(addr);
@@ -202,10 +205,10 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
       v: (paths[0]?.t ?? []).map((_, i) => paths.reduce((sum, p) => sum + (p.v[i] ?? 0), 0)),
     };
     const withReceived = rel.filter((s) => s.value.received !== undefined);
+    // The tool's own timed series first (agent progress, iperf3 intervals); else the growth we sampled.
     const goodput: Series =
-      withReceived.length > 1
-        ? countersToThroughput(withReceived, (v) => v.received ?? 0)
-        : (driver.reportedGoodput?.() ?? { unit: 'bit/s', t: [], v: [] });
+      driver.reportedGoodput?.() ??
+      (withReceived.length > 1 ? countersToThroughput(withReceived, (v) => v.received ?? 0) : { unit: 'bit/s', t: [], v: [] });
     const subflowsPerPath: Record<string, Series> = Object.fromEntries(
       plan.paths.map((p) => [p.name, { unit: 'count' as const, t: rel.map((s) => s.tMs), v: rel.map((s) => s.value.subflows[p.name] ?? 0) }]),
     );

@@ -2,7 +2,7 @@
 import { LabError } from '../../model/errors';
 import type { TrafficOutcome } from '../../model/record';
 import type { StreamHandle } from '../../runtime/types';
-import { buildTransferClientArgv, buildTransferServerArgv, compareTransferEnds, parseAgentLine, type DoneLine, type TransferOptions } from '../../traffic/transfer';
+import { buildTransferClientArgv, buildTransferServerArgv, compareTransferEnds, goodputFromProgress, parseAgentLine, type DoneLine, type ProgressLine, type TransferOptions } from '../../traffic/transfer';
 import { endProtocol, serverAddress, type DriverContext, type TrafficDriver } from './driver';
 
 /** Generous upper bound for the agent's own timeout: 3x the ideal time at 100 Mbit/s, at least 60 s. */
@@ -26,15 +26,23 @@ export function transferDriver(ctx: DriverContext): TrafficDriver {
   };
   const done: Record<string, DoneLine> = {};
   let received = 0;
+  // The receiver's own progress lines, timed by the agent: lines arrive through docker exec in
+  // bursts under load, so their arrival times would make a saw-tooth goodput series.
+  const progress: ProgressLine[] = [];
+  let connectedAt: number | undefined;
   let server: StreamHandle | undefined;
   let client: StreamHandle | undefined;
   let t0 = 0;
   const receiverIsClient = t.direction === 'download';
   const watch = (h: StreamHandle, isReceiver: boolean) =>
-    h.onLine((line) => {
+    h.onLine((line, tMs) => {
       const parsed = parseAgentLine(line);
       if (parsed?.type === 'done') done[parsed.role] = parsed;
-      else if (parsed?.type === 'progress' && isReceiver) received = parsed.bytes;
+      else if (parsed?.type === 'connected' && isReceiver) connectedAt ??= tMs;
+      else if (parsed?.type === 'progress' && isReceiver) {
+        received = parsed.bytes;
+        progress.push(parsed);
+      }
     });
 
   return {
@@ -81,6 +89,10 @@ export function transferDriver(ctx: DriverContext): TrafficDriver {
         goodputBps: ms > 0 ? (cmp.bytesReceived * 8000) / ms : 0,
         ...(cmp.error || errors.length ? { error: [cmp.error, ...errors].filter(Boolean).join('; ') } : {}),
       };
+    },
+    reportedGoodput() {
+      if (progress.length < 2 || connectedAt === undefined) return undefined;
+      return goodputFromProgress(progress, Math.round(connectedAt - t0));
     },
     async stop() {
       await Promise.all([client?.stop().catch(() => undefined), server?.stop().catch(() => undefined)]);
