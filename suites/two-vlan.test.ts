@@ -6,12 +6,11 @@
  * with exit 1 and its numbers in junit.xml.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lab/report/headless-chromium';
 import { evaluateChecks } from '../lab/checks';
 import { loadTopologyFile } from '../lab/loader';
 import type { Plan } from '../lab/model/plan';
@@ -24,7 +23,6 @@ import { bytesBetween, checkNamed, counterOf, detailOf, eventAt, leftovers, mb, 
 
 jest.setTimeout(240_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', () => {
   let plan: Plan;
@@ -133,12 +131,8 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
   });
 
   it('writes a report.html that renders in headless Chromium (body[data-rendered=true])', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (CI installs it)`);
     const html = files.find((f) => f.endsWith('report.html'))!;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium('report.html');
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];

@@ -7,12 +7,12 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './headless-chromium';
 import { evaluateChecks } from '../checks';
 import { buildSeedRecord } from '../checks/__fixtures__/seed-record';
 import { writeHtmlReport } from './html-report';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, '../../reports/report-test.png');
 
 jest.setTimeout(60_000);
@@ -21,13 +21,7 @@ describe('report.html in Chromium', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: this test renders report.html in headless Chromium. Install it (as root): apt-get update && apt-get install -y chromium (CI installs it).`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium('report.html');
   });
 
   afterAll(async () => {
