@@ -13,7 +13,16 @@ import { LabError } from '../model/errors';
 import { buildBlackholeArgv, buildShapingArgv, buildUnblackholeArgv } from '../tc';
 import { connectDocker } from './docker-client';
 import { dockerExec, dockerStream, runHostCommand } from './exec';
-import { buildConfigureRequest, ifnameOf, mptcpSysctls, verifyHostConfig, type ConfigureReport, type ConfigureStep } from './host-config';
+import {
+  buildConfigureRequest,
+  ifnameOf,
+  ingressLossRules,
+  ingressLossSteps,
+  mptcpSysctls,
+  verifyHostConfig,
+  type ConfigureReport,
+  type ConfigureStep,
+} from './host-config';
 import { Teardown } from './lifecycle';
 import { allocateSubnets } from './subnet-pool';
 import { LABELS, type AppliedShaping, type ExecOptions, type LabHost, type LabPath, type RunningLab, type StreamHandle } from './types';
@@ -297,24 +306,42 @@ class DockerLab implements RunningLab {
     this.cutState.delete(path);
   }
 
+  /** Runs one batch of configure steps in a host, reading back `devices`; throws with the agent's message on failure. */
+  private async configure(host: string, steps: ConfigureStep[], devices: string[]): Promise<void> {
+    const res = await this.exec(host, ['node', AGENT, 'configure'], {
+      stdin: JSON.stringify({ steps, readback: { sysctls: [], devices } }),
+      timeoutMs: 15_000,
+    });
+    parseConfigureOutput(host, res.stdout, res.stderr, res.exitCode);
+  }
+
   async impair(path: string, set: Impairment, from?: string): Promise<void> {
     this.vethsOf(path);
     const senders = Object.values(this.hosts).filter((h) => h.interfaces[path] && (from === undefined || h.name === from));
     if (senders.length === 0) throw new LabError(`impair ${path}: host ${from} is not on that path`);
+    const lossMoved: string[] = [];
     await Promise.all(
       senders.map(async (h) => {
         const key = `${path}/${h.name}`;
         const previous = this.egress.get(key) ?? {};
         const next: Impairment = { ...previous, ...set };
         const iface = h.interfaces[path]!;
-        const shaped = buildShapingArgv(ifnameOf(iface.address), next, { netem: this.netem, nftTable: `mlab_${path.replace(/-/g, '_')}`, previous });
-        const steps: ConfigureStep[] = [...shaped.argvs, ...(shaped.nft ?? [])].map((run) => ({ run }));
-        const res = await this.exec(h.name, ['node', AGENT, 'configure'], {
-          stdin: JSON.stringify({ steps, readback: { sysctls: [], devices: [ifnameOf(iface.address)] } }),
-          timeoutMs: 15_000,
-        });
-        parseConfigureOutput(h.name, res.stdout, res.stderr, res.exitCode);
+        const shaped = buildShapingArgv(ifnameOf(iface.address), next, { netem: this.netem });
+        await this.configure(h.name, shaped.argvs.map((run) => ({ run })), [ifnameOf(iface.address)]);
         this.egress.set(key, next);
+        if (!this.netem && ((previous.lossPct ?? 0) > 0 || (next.lossPct ?? 0) > 0)) lossMoved.push(h.name);
+      }),
+    );
+    if (lossMoved.length === 0) return;
+    // Without netem a sender's loss is enforced by the hosts receiving from it (lab/tc/nft-loss.ts):
+    // rewrite the ingress loss chain of every other host on the path from the impairments now in force.
+    const subnets = Object.fromEntries(Object.values(this.paths).map((p) => [p.name, p.subnet]));
+    const egressOf = (p: string, host: string) => this.egress.get(`${p}/${host}`);
+    const receivers = Object.values(this.hosts).filter((h) => h.interfaces[path] && lossMoved.some((s) => s !== h.name));
+    await Promise.all(
+      receivers.map((h) => {
+        const planHost = this.plan.hosts.find((ph) => ph.name === h.name)!;
+        return this.configure(h.name, ingressLossSteps(ingressLossRules(this.plan, planHost, subnets, egressOf)), []);
       }),
     );
   }

@@ -1,11 +1,12 @@
 /**
  * Per-host configuration as data: the sysctls a container is created with, and the one
  * batch of argv steps the agent's `configure` runs in it (MPTCP limits and endpoints,
- * egress shaping), then the read-back that proves the settings took. Pure.
+ * egress shaping, and without netem the ingress loss rules for what the OTHER hosts send
+ * it), then the read-back that proves the settings took. Pure.
  */
 import type { Impairment, Plan, PlanHost } from '../model/plan';
 import { hostAddress } from '../model/plan';
-import { buildShapingArgv, verifyShaping } from '../tc';
+import { buildNftLossArgv, buildShapingArgv, NFT_LOSS_TABLE, verifyShaping, type NftLossRule } from '../tc';
 
 /** A step of the agent's `configure`. */
 export type ConfigureStep = { run: string[]; allowFail?: boolean } | { sysctl: string; value: string };
@@ -61,12 +62,46 @@ export function shapingSteps(plan: Plan, host: PlanHost, subnets: Record<string,
   const mechanisms: Record<string, string> = {};
   for (const { path, address } of hostAddresses(plan, host, subnets)) {
     const impairment: Impairment = plan.paths.find((p) => p.name === path)?.egress[host.name] ?? {};
-    const shaped = buildShapingArgv(ifnameOf(address), impairment, { netem, nftTable: `mlab_${path.replace(/-/g, '_')}` });
+    const shaped = buildShapingArgv(ifnameOf(address), impairment, { netem });
     for (const argv of shaped.argvs) steps.push({ run: argv });
-    for (const argv of shaped.nft ?? []) steps.push({ run: argv });
     mechanisms[path] = shaped.mechanism;
   }
   return { steps, mechanisms };
+}
+
+/** The impairment of traffic leaving `host` on `path` (the plan's, or the one in force at run time). */
+export type EgressOf = (path: string, host: string) => Impairment | undefined;
+
+/** The plan's egress impairments. */
+export function planEgress(plan: Plan): EgressOf {
+  return (path, host) => plan.paths.find((p) => p.name === path)?.egress[host];
+}
+
+/**
+ * The nftables loss rules `host` enforces on its ingress when netem is missing
+ * (lab/tc/nft-loss.ts): for every path it is on and every OTHER host on that path whose
+ * egress has a loss, drop that share of what arrives on its interface there from that
+ * host's address. Pure; `egressOf` gives the impairments in force (the plan's at bring-up,
+ * the current ones after a timeline `impair`).
+ */
+export function ingressLossRules(plan: Plan, host: PlanHost, subnets: Record<string, string>, egressOf: EgressOf): NftLossRule[] {
+  const rules: NftLossRule[] = [];
+  for (const { path, address, subnet } of hostAddresses(plan, host, subnets)) {
+    const planPath = plan.paths.find((p) => p.name === path)!;
+    for (const other of planPath.hosts) {
+      if (other === host.name) continue;
+      const lossPct = egressOf(path, other)?.lossPct;
+      const sender = plan.hosts.find((h) => h.name === other);
+      if (!sender || lossPct === undefined || lossPct <= 0) continue;
+      rules.push({ ifname: ifnameOf(address), saddr: hostAddress(subnet, sender.index), lossPct });
+    }
+  }
+  return rules;
+}
+
+/** The steps that (re)write `host`'s ingress loss chain with these rules (all of them: the chain is flushed first). */
+export function ingressLossSteps(rules: readonly NftLossRule[]): ConfigureStep[] {
+  return buildNftLossArgv(NFT_LOSS_TABLE, rules).map((run) => ({ run }));
 }
 
 /** The whole `configure` request of one host. */
@@ -89,6 +124,10 @@ export function buildConfigureRequest(plan: Plan, host: PlanHost, subnets: Recor
   }
   const shaping = shapingSteps(plan, host, subnets, netem);
   steps.push(...shaping.steps);
+  if (!netem) {
+    const rules = ingressLossRules(plan, host, subnets, planEgress(plan));
+    if (rules.length > 0) steps.push(...ingressLossSteps(rules));
+  }
   return {
     request: {
       steps,

@@ -1,9 +1,10 @@
 /** lab/tc: the project's tc/netem (and nftables) wrapper. Impairment → argv arrays; pure. */
-export { buildClearArgv, buildShapingArgv, DEFAULT_NFT_TABLE, HANDLES } from './shaping';
+export { buildClearArgv, buildShapingArgv, HANDLES } from './shaping';
 export type { ShapingArgv, ShapingMechanism, ShapingOptions } from './shaping';
 export { netemFeaturesOf, wantsNetem, NETEM_DEFAULT_LIMIT } from './netem';
 export { tbfBurstBytes, GSO_MAX_BYTES, TBF_LATENCY_MS } from './tbf';
-export { buildNftLossArgv, buildNftLossRemovalArgv, nftLossThreshold, NFT_LOSS_CHAIN } from './nft-loss';
+export { buildNftLossArgv, nftLossThreshold, NFT_LOSS_CHAIN, NFT_LOSS_TABLE } from './nft-loss';
+export type { NftLossRule } from './nft-loss';
 export { buildBlackholeArgv, buildUnblackholeArgv, BLACKHOLE_METHODS } from './blackhole';
 export type { BlackholeMethod } from './blackhole';
 export { parseTcQdiscJson, verifyShaping } from './readback';

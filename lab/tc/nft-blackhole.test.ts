@@ -1,10 +1,28 @@
 import { buildBlackholeArgv, buildUnblackholeArgv, BLACKHOLE_METHODS } from './blackhole';
-import { buildNftLossArgv, buildNftLossRemovalArgv, nftLossThreshold } from './nft-loss';
+import { buildNftLossArgv, nftLossThreshold } from './nft-loss';
 
-describe('nftables loss fallback', () => {
-  it('builds table, chain, flush and the numgen rule', () => {
-    expect(buildNftLossArgv('@ifname:10.180.0.3', 2.5, 'mlab_vlan180')).toMatchSnapshot();
-    expect(buildNftLossRemovalArgv('mlab_vlan180')).toEqual([['nft', 'delete', 'chain', 'inet', 'mlab_vlan180', 'egress_loss']]);
+describe('nftables loss fallback (on the receiver\'s ingress)', () => {
+  it('builds table, prerouting chain at -300, flush, and one numgen rule per sender', () => {
+    expect(
+      buildNftLossArgv('mlab_loss', [
+        { ifname: '@ifname:10.181.0.3', saddr: '10.181.0.2', lossPct: 2.5 },
+        { ifname: 'eth2', saddr: '10.182.0.4', lossPct: 0.1 },
+      ]),
+    ).toMatchSnapshot();
+  });
+
+  it('with no rules, only makes sure the table and chain exist and empties the chain (loss back to 0)', () => {
+    expect(buildNftLossArgv('mlab_loss', [])).toEqual([
+      ['nft', 'add', 'table', 'inet', 'mlab_loss'],
+      ['nft', 'add', 'chain', 'inet', 'mlab_loss', 'ingress_loss', '{', 'type', 'filter', 'hook', 'prerouting', 'priority', '-300', ';', 'policy', 'accept', ';', '}'],
+      ['nft', 'flush', 'chain', 'inet', 'mlab_loss', 'ingress_loss'],
+    ]);
+    expect(buildNftLossArgv('mlab_loss', [{ ifname: 'eth1', saddr: '10.0.0.2', lossPct: 0.004 }])).toHaveLength(3);
+  });
+
+  it('keeps the placeholder one argv element', () => {
+    const rule = buildNftLossArgv('t', [{ ifname: '@ifname:10.181.0.3', saddr: '10.181.0.2', lossPct: 1 }])[3]!;
+    expect(rule.slice(6, 11)).toEqual(['iifname', '@ifname:10.181.0.3', 'ip', 'saddr', '10.181.0.2']);
   });
 
   it('rounds loss to 0.01 % steps within 0..100 %', () => {
@@ -15,11 +33,17 @@ describe('nftables loss fallback', () => {
   });
 
   it('drops unconditionally at 100 % (nft refuses `mod 10000 < 10000`)', () => {
-    expect(buildNftLossArgv('eth1', 100, 'mlab_p')[3]).toEqual(['nft', 'add', 'rule', 'inet', 'mlab_p', 'egress_loss', 'oifname', 'eth1', 'counter', 'drop']);
+    expect(buildNftLossArgv('mlab_p', [{ ifname: 'eth1', saddr: '10.0.0.2', lossPct: 100 }])[3]).toEqual([
+      'nft', 'add', 'rule', 'inet', 'mlab_p', 'ingress_loss', 'iifname', 'eth1', 'ip', 'saddr', '10.0.0.2', 'counter', 'drop',
+    ]);
   });
 
-  it('refuses table names nft would misparse', () => {
-    expect(() => buildNftLossArgv('eth1', 1, 'mlab-vlan')).toThrow(/not an nft table name/);
+  it('refuses names and addresses nft would misparse', () => {
+    expect(() => buildNftLossArgv('mlab-vlan', [])).toThrow(/not an nft table name/);
+    expect(() => buildNftLossArgv('t', [{ ifname: 'eth1 ; flush ruleset', saddr: '10.0.0.2', lossPct: 1 }])).toThrow(/not an interface name/);
+    for (const saddr of ['10.0.0.256', '10.0.0', '10.0.0.2/24', '10.0.0.2 ; flush ruleset', '010.0.0.2', 'fe80::1']) {
+      expect(() => buildNftLossArgv('t', [{ ifname: 'eth1', saddr, lossPct: 1 }])).toThrow(/not a dotted IPv4 address/);
+    }
   });
 });
 

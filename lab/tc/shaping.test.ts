@@ -65,23 +65,24 @@ describe('buildShapingArgv with netem', () => {
 });
 
 describe('buildShapingArgv without netem', () => {
-  it('loss alone → nftables random drop', () => {
-    expect(buildShapingArgv('eth1', { lossPct: 1 }, { netem: false, nftTable: 'mlab_vlan180' })).toMatchSnapshot();
+  it('loss alone → no tc at all (the loss is the receivers\' nftables drop), mechanism nft-loss', () => {
+    const r = buildShapingArgv('eth1', { lossPct: 1 }, { netem: false });
+    expect(r).toMatchSnapshot();
+    expect(r).toEqual({ argvs: [['tc', 'qdisc', 'replace', 'dev', 'eth1', 'root', 'noqueue']], mechanism: 'nft-loss' });
   });
 
-  it('rate + loss → tbf and nftables', () => {
-    expect(buildShapingArgv('eth1', { rateBps: G, lossPct: 0.5 }, { netem: false })).toMatchSnapshot();
+  it('rate + loss → tbf here, mechanism tbf+nft-loss', () => {
+    const r = buildShapingArgv('eth1', { rateBps: G, lossPct: 0.5 }, { netem: false });
+    expect(r).toMatchSnapshot();
+    expect(r.argvs).toEqual(buildShapingArgv('eth1', { rateBps: G }, { netem: false }).argvs);
+    expect(r.mechanism).toBe('tbf+nft-loss');
+    expect(r.argvs.flat()).not.toContain('nft');
   });
 
   it('rate alone → tbf, same as with netem', () => {
     const without = buildShapingArgv('eth1', { rateBps: G }, { netem: false });
     expect(without).toEqual(buildShapingArgv('eth1', { rateBps: G }, { netem: true }));
     expect(without.mechanism).toBe('tbf');
-  });
-
-  it('removes an nftables loss that the new impairment no longer has', () => {
-    const r = buildShapingArgv('eth1', { rateBps: G }, { netem: false, nftTable: 'mlab_p', previous: { rateBps: G, lossPct: 1 } });
-    expect(r.nft).toEqual([['nft', 'delete', 'chain', 'inet', 'mlab_p', 'egress_loss']]);
   });
 
   it('delay → EnvironmentError naming the netem features', () => {

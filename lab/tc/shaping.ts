@@ -16,13 +16,17 @@
  * Each layout has its own root handle because `replace` with the same handle but another
  * qdisc kind fails ("Invalid qdisc name: must match existing qdisc"); a different handle
  * makes the kernel build a fresh tree and drop the old one.
+ *
+ * Without netem, a loss is not made here at all: dropping in the sender's own output path is
+ * no loss to TCP (lab/tc/nft-loss.ts), so the runtime puts an nftables drop on the ingress
+ * of the hosts RECEIVING this direction. These argvs then carry only the rate (tbf), and
+ * the mechanism still reports the loss (`nft-loss`, `tbf+nft-loss`).
  */
 import { EnvironmentError } from '../model/errors';
 import type { Impairment } from '../model/plan';
 import { isOn } from './format';
 import { assertIfname } from './ifname';
 import { NETEM_DEFAULT_LIMIT, netemFeaturesOf, netemOptions, wantsNetem } from './netem';
-import { buildNftLossArgv, buildNftLossRemovalArgv } from './nft-loss';
 import { TBF_LATENCY_MS, WIRE_PACKET_BYTES, tbfLimitBytes, tbfOptions } from './tbf';
 
 export type ShapingMechanism = 'none' | 'tbf' | 'netem' | 'tbf+netem' | 'nft-loss' | 'tbf+nft-loss';
@@ -30,24 +34,21 @@ export type ShapingMechanism = 'none' | 'tbf' | 'netem' | 'tbf+netem' | 'nft-los
 export interface ShapingOptions {
   /** sch_netem is available in the sending host. */
   netem: boolean;
-  /** nft table for the loss fallback (one per path); default `mlab_loss`. */
-  nftTable?: string;
-  /** The impairment being replaced at run time: lets a loss that used nftables be removed. */
-  previous?: Impairment;
 }
 
 export interface ShapingArgv {
   /** tc argv arrays, to run in order in the sending host. */
   argvs: string[][];
+  /**
+   * How the impairment is made. `nft-loss` / `tbf+nft-loss`: without netem the loss is not
+   * in these argvs but an nftables drop at the RECEIVING hosts' ingress (lab/tc/nft-loss.ts,
+   * built by the runtime, which knows who receives on the path).
+   */
   mechanism: ShapingMechanism;
-  /** nft argv arrays (the loss fallback, or its removal), to run after `argvs`. */
-  nft?: string[][];
 }
 
 /** Root handles per layout (see the file comment for why they differ). */
 export const HANDLES = { tbf: '1:', netem: '2:', netemOverTbf: '3:', tbfUnderNetem: '4:' } as const;
-
-export const DEFAULT_NFT_TABLE = 'mlab_loss';
 
 function replaceRoot(dev: string, handle: string, kind: string, opts: string[]): string[] {
   return ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'handle', handle, kind, ...opts];
@@ -98,7 +99,9 @@ function buildTc(dev: string, imp: Impairment, useNetem: boolean): { argvs: stri
 
 /**
  * argv arrays that give traffic leaving `ifname` the impairment (run in the sending host).
- * Without netem, loss falls back to nftables; any other netem feature throws EnvironmentError
+ * Without netem, loss falls back to an nftables drop on the receivers' ingress, which the
+ * runtime adds there (lab/tc/nft-loss.ts says why not here): the argvs then hold only the
+ * rate, and the mechanism says `nft-loss`. Any other netem feature throws EnvironmentError
  * (the runtime should have refused the plan before bring-up, from netemFeaturesOf).
  */
 export function buildShapingArgv(ifname: string, impairment: Impairment, opts: ShapingOptions): ShapingArgv {
@@ -111,13 +114,8 @@ export function buildShapingArgv(ifname: string, impairment: Impairment, opts: S
   }
   const useNetem = opts.netem && wantsNetem(impairment);
   const { argvs, kind } = buildTc(dev, impairment, useNetem);
-  const table = opts.nftTable ?? DEFAULT_NFT_TABLE;
-  if (!opts.netem && isOn(impairment.lossPct)) {
-    return { argvs, mechanism: kind === 'tbf' ? 'tbf+nft-loss' : 'nft-loss', nft: buildNftLossArgv(dev, impairment.lossPct, table) };
-  }
-  const result: ShapingArgv = { argvs, mechanism: kind };
-  if (!opts.netem && isOn(opts.previous?.lossPct)) result.nft = buildNftLossRemovalArgv(table);
-  return result;
+  if (!opts.netem && isOn(impairment.lossPct)) return { argvs, mechanism: kind === 'tbf' ? 'tbf+nft-loss' : 'nft-loss' };
+  return { argvs, mechanism: kind };
 }
 
 /** argv that removes every egress qdisc of `ifname` (the caller ignores "Cannot delete qdisc with handle of zero" when there was none). */
