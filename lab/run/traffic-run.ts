@@ -57,7 +57,7 @@ export function mptcpVerdict(plan: Plan, protocol: 'mptcp' | 'tcp', counters: Re
   const get = (m: Record<string, number>, k: string) => m[`MPTcpExt.${k}`] ?? m[k] ?? 0;
   const clientCapable = get(c, 'MPCapableSYNTX') > 0 && get(c, 'MPCapableSYNACKRX') > 0;
   const serverCapable = get(s, 'MPCapableSYNRX') > 0 && get(s, 'MPCapableACKRX') > 0;
-  const fallbacks = ['MPCapableFallbackACK', 'MPCapableFallbackSYNACK', 'MPFallbackTokenInit', 'MPCapableSYNTXDrop', 'InfiniteMapTx', 'InfiniteMapRx', 'DssFallback', 'MPFastcloseRx']
+  const fallbacks = ['MPCapableFallbackACK', 'MPCapableFallbackSYNACK', 'MPFallbackTokenInit', 'MPCapableSYNTXDrop', 'InfiniteMapTx', 'InfiniteMapRx', 'DssFallback']
     .flatMap((k) => [get(c, k) > 0 ? `${plan.traffic.client} ${k}=${get(c, k)}` : '', get(s, k) > 0 ? `${plan.traffic.server} ${k}=${get(s, k)}` : ''])
     .filter(Boolean);
   let reason: string;

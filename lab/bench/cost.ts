@@ -1,0 +1,121 @@
+/**
+ * Section `cost`: what measuring costs. CPU time (user + system) of the lab process while a
+ * transfer runs, at 100 ms and at 10 ms sampling, next to the CPU time the transfer itself
+ * takes in the containers (their cgroups, read from the host). The Docker daemons relay the
+ * agent's progress lines and the `ip mptcp monitor` streams, so their CPU is shown too.
+ * One two-vlan lab (2 × 1 Gbit/s, no events), the intervals interleaved: 100, 10, 100, ...
+ */
+import { loadTopologyFile } from '../loader';
+import { startLab } from '../run/start-lab';
+import type { BenchContext, SectionResult } from './common';
+import { containerCpuReader, daemonCpu, daemonCpuDelta, processCpuMs } from './cpu';
+import { benchPass, passProblem } from './passes';
+import { trafficVariant } from './plans';
+import { pairRatios, ratioStats, stats } from './stats';
+import type { BenchRow } from './table';
+
+export interface CostSample {
+  intervalMs: number;
+  wallMs: number;
+  labCpuMs: number;
+  containersCpuMs: number;
+  daemonsCpuMs: number;
+  samples: number;
+  goodputBps: number;
+  problem?: string;
+}
+
+export const COST_INTERVALS = [100, 10] as const;
+
+export async function benchCost(ctx: BenchContext): Promise<SectionResult> {
+  const seed = loadTopologyFile('two-vlan');
+  const durationMs = ctx.quick ? 5000 : 10_000;
+  const plan = trafficVariant(seed, { tool: 'transfer', durationMs, checks: [{ kind: 'mptcp' }], label: 'bench cost' });
+  const lab = await startLab(plan);
+  const runs: CostSample[] = [];
+  try {
+    const readers = Object.values(lab.hosts).map((h) => containerCpuReader(h.containerId));
+    if (readers.some((r) => r === undefined)) throw new Error('no cgroup CPU counter found for the lab containers (looked under /sys/fs/cgroup for cgroupfs and systemd layouts)');
+    const containersCpu = () => readers.reduce((s, r) => s + r!(), 0);
+    for (let r = 0; r < ctx.repeats.cost; r++) {
+      for (const intervalMs of COST_INTERVALS) {
+        let start = { t: 0, lab: 0, ctr: 0, daemons: new Map<number, number>() };
+        let end = { t: 0, lab: 0, ctr: 0, daemons: new Map<number, number>() };
+        const snap = () => ({ t: performance.now(), lab: processCpuMs(), ctr: containersCpu(), daemons: daemonCpu() });
+        const p = await benchPass(lab, plan, intervalMs, `bench-cost-${intervalMs}-${r}`, {
+          onTrafficStart: () => (start = snap()),
+          onTrafficEnd: () => (end = snap()),
+        });
+        const s: CostSample = {
+          intervalMs,
+          wallMs: end.t - start.t,
+          labCpuMs: end.lab - start.lab,
+          containersCpuMs: end.ctr - start.ctr,
+          daemonsCpuMs: daemonCpuDelta(start.daemons, end.daemons),
+          samples: p.record.aggregate.t.length,
+          goodputBps: p.pass.traffic.goodputBps,
+          ...(passProblem(p) ? { problem: passProblem(p) } : {}),
+        };
+        runs.push(s);
+        ctx.log(
+          `  #${r + 1} ${intervalMs} ms: lab ${s.labCpuMs.toFixed(0)} ms CPU, containers ${s.containersCpuMs.toFixed(0)} ms, daemons ${s.daemonsCpuMs.toFixed(0)} ms over ${s.wallMs.toFixed(0)} ms, ${s.samples} samples, ${(s.goodputBps / 1e9).toFixed(2)} Gbit/s`,
+        );
+      }
+    }
+  } finally {
+    await lab.stop();
+  }
+  return { rows: costRows(runs), raw: { durationMs, runs } };
+}
+
+/** The cost rows from the samples (pure). */
+export function costRows(runs: readonly CostSample[]): BenchRow[] {
+  const section = 'cost';
+  // A failed pass stays as NaN so interleaved pairs stay aligned; the statistics skip it.
+  const at = (ms: number) => runs.filter((r) => r.intervalMs === ms);
+  const perWall = (xs: CostSample[], pick: (s: CostSample) => number) => xs.map((s) => (s.problem || !(s.wallMs > 0) ? NaN : pick(s) / s.wallMs));
+  const rows: BenchRow[] = [];
+  for (const ms of COST_INTERVALS) {
+    const xs = at(ms);
+    const lab = perWall(xs, (s) => s.labCpuMs);
+    const ctr = perWall(xs, (s) => s.containersCpuMs);
+    const daemons = perWall(xs, (s) => s.daemonsCpuMs);
+    rows.push(
+      {
+        section,
+        figure: `lab process CPU, ${ms} ms sampling`,
+        unit: 'cpu',
+        measured: stats(lab),
+        baselineName: 'transfer (containers)',
+        baseline: stats(ctr),
+        ratio: ratioStats(lab, ctr),
+        note: ms === COST_INTERVALS[0] ? 'CPU time per second of traffic (100% = one core); ratio = lab CPU / the transfer\'s own CPU' : undefined,
+      },
+      {
+        section,
+        figure: `Docker daemons CPU (machine-wide), ${ms} ms sampling`,
+        unit: 'cpu',
+        measured: stats(daemons),
+        baselineName: 'transfer (containers)',
+        baseline: stats(ctr),
+        ratio: ratioStats(daemons, ctr),
+        note: ms === COST_INTERVALS[0] ? 'dockerd + containerd + every shim on the machine (other users of the engine included): they relay the agent\'s progress lines and the ip mptcp monitor streams' : undefined,
+      },
+    );
+  }
+  const slow = at(COST_INTERVALS[0]);
+  const fast = at(COST_INTERVALS[1]);
+  const labSlow = perWall(slow, (s) => s.labCpuMs);
+  const labFast = perWall(fast, (s) => s.labCpuMs);
+  rows.push({
+    section,
+    figure: 'lab CPU, 10 ms vs 100 ms sampling',
+    unit: 'cpu',
+    measured: stats(labFast),
+    baselineName: '100 ms',
+    baseline: stats(labSlow),
+    ratio: stats(pairRatios(labFast, labSlow)),
+  });
+  for (const r of rows) if (r.note === undefined) delete r.note;
+  return rows;
+}
