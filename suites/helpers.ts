@@ -1,6 +1,7 @@
 /** Shared helpers for the suites: real Docker, real labs, and proof that nothing is left behind. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { recordFromPass as recordOf, shapingSummary } from '../lab/run/record';
 import { connectDocker } from '../lab/runtime/docker-client';
 import { listLabObjects } from '../lab/runtime/clean';
 import type { RunningLab } from '../lab/runtime/types';
@@ -205,36 +206,14 @@ export function hostVerdictSync(plan: Pick<Plan, 'needs'>): HostVerdict {
  * still evaluate the checks and write the reports.
  */
 export function recordFromPass(
-  lab: { runId: string; shaping: ReadonlyArray<{ path: string; host: string; mechanism: string }> },
+  lab: Pick<RunningLab, 'runId' | 'shaping'>,
   plan: Plan,
   pass: PassResult,
   env: { startedAt: Date; intervalMs: number; kernel: string; docker: string; netem: boolean },
 ): RunRecord {
-  return {
-    runId: lab.runId,
-    topology: plan.name,
-    startedAt: env.startedAt.toISOString(),
-    plan,
-    environment: {
-      kernel: env.kernel,
-      docker: env.docker,
-      netem: env.netem,
-      shaping: lab.shaping.map((s) => `${s.path}/${s.host}:${s.mechanism}`).join(' '),
-      node: process.version,
-    },
+  return recordOf(lab, plan, pass, {
+    startedAt: env.startedAt,
     intervalMs: env.intervalMs,
-    paths: pass.paths,
-    aggregate: pass.aggregate,
-    goodput: pass.goodput,
-    subflows: pass.subflows,
-    subflowsPerPath: pass.subflowsPerPath,
-    events: pass.events,
-    traffic: pass.traffic,
-    mptcp: pass.mptcp,
-    counters: pass.counters,
-    monitor: pass.monitor,
-    kernelLog: pass.kernelLog,
-    snapshots: pass.snapshots,
-    notes: [...plan.notes, ...pass.notes],
-  };
+    environment: { kernel: env.kernel, docker: env.docker, netem: env.netem, shaping: shapingSummary(lab), node: process.version },
+  });
 }

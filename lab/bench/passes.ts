@@ -5,6 +5,7 @@
 import { evaluateChecks } from '../checks';
 import type { Plan } from '../model/plan';
 import type { CheckResult, RunRecord } from '../model/record';
+import { recordFromPass } from '../run/record';
 import { runTrafficPass, type PassResult } from '../run/traffic-run';
 import type { RunningLab } from '../runtime/types';
 
@@ -24,7 +25,7 @@ export interface BenchPass {
 /** Runs the plan's traffic once on `lab` (whose hosts and paths the plan must share) and evaluates the plan's checks. */
 export async function benchPass(lab: RunningLab, plan: Plan, intervalMs: number, seed: string, hooks: PassHooks = {}): Promise<BenchPass> {
   const clock = () => performance.now();
-  const startedAt = new Date().toISOString();
+  const startedAt = new Date();
   const t0 = clock();
   const pass = await runTrafficPass(lab, plan, {
     protocol: plan.traffic.protocol,
@@ -38,27 +39,7 @@ export async function benchPass(lab: RunningLab, plan: Plan, intervalMs: number,
     },
   });
   const wallMs = clock() - t0;
-  const record: RunRecord = {
-    runId: lab.runId,
-    topology: plan.name,
-    startedAt,
-    plan,
-    environment: { bench: true },
-    intervalMs,
-    paths: pass.paths,
-    aggregate: pass.aggregate,
-    goodput: pass.goodput,
-    subflows: pass.subflows,
-    subflowsPerPath: pass.subflowsPerPath,
-    events: pass.events,
-    traffic: pass.traffic,
-    mptcp: pass.mptcp,
-    counters: pass.counters,
-    monitor: pass.monitor,
-    kernelLog: pass.kernelLog,
-    snapshots: pass.snapshots,
-    notes: [...plan.notes, ...pass.notes],
-  };
+  const record = recordFromPass(lab, plan, pass, { startedAt, intervalMs, environment: { bench: true } });
   return { pass, record, checks: evaluateChecks(record), wallMs };
 }
 

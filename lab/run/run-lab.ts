@@ -13,6 +13,7 @@ import type { RunningLab } from '../runtime/types';
 import { probeHost } from '../runtime/probe';
 import { newRunId } from '../runtime/docker-lab';
 import { startLab } from './start-lab';
+import { recordFromPass, shapingSummary } from './record';
 import { runTrafficPass, type PassOptions } from './traffic-run';
 
 export interface RunOptions {
@@ -75,35 +76,19 @@ export async function runLab(plan: Plan, opts: RunOptions = {}): Promise<RunOutc
       };
     }
     const caps = await probeHost();
-    const record: RunRecord = {
-      runId: lab.runId,
-      topology: plan.name,
-      startedAt: started.toISOString(),
-      plan,
+    const record = recordFromPass(lab, plan, main, {
+      startedAt: started,
+      intervalMs,
       environment: {
         kernel: caps.kernel,
         docker: caps.docker.version ?? 'unknown',
         netem: caps.qdiscs.netem,
-        shaping: lab.shaping.map((s) => `${s.path}/${s.host}:${s.mechanism}`).join(' '),
+        shaping: shapingSummary(lab),
         node: process.version,
         ...tcp,
       },
-      intervalMs,
-      paths: main.paths,
-      aggregate: main.aggregate,
-      goodput: main.goodput,
-      subflows: main.subflows,
-      subflowsPerPath: main.subflowsPerPath,
-      events: main.events,
-      traffic: main.traffic,
-      mptcp: main.mptcp,
-      counters: main.counters,
-      monitor: main.monitor,
-      kernelLog: main.kernelLog,
-      snapshots: main.snapshots,
-      ...(baseline ? { baseline } : {}),
-      notes: [...plan.notes, ...main.notes],
-    };
+      baseline,
+    });
     opts.onStep?.('checks and reports');
     const checks = evaluateChecks(record);
     await mkdir(outDir, { recursive: true });
