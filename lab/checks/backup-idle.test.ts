@@ -26,6 +26,18 @@ describe('checkBackupIdle', () => {
     expect(r.value).toBeGreaterThan(1e6);
   });
 
+  it('is an error, not a pass, when a sample while the others were up has no value', () => {
+    const rec = threePaths(8000);
+    const lte = rec.paths.find((p) => p.path === 'lte')!;
+    lte.v[10] = NaN;
+    const r = checkBackupIdle(rec, { kind: 'backupIdle', path: 'lte', maxBytes: 100_000 });
+    expect(r.status).toBe('error');
+    expect(r.message).toContain('has no value');
+    // null, as a NaN reads back from result.json, is no value either.
+    lte.v[10] = null as unknown as number;
+    expect(checkBackupIdle(rec, { kind: 'backupIdle', path: 'lte', maxBytes: 100_000 }).status).toBe('error');
+  });
+
   it('is an error for a path without a series', () => {
     expect(checkBackupIdle(buildSeedRecord(), { kind: 'backupIdle', path: 'lte', maxBytes: 0 }).status).toBe('error');
   });

@@ -24,9 +24,14 @@ export function checkBackupIdle(record: RunRecord, check: Extract<PlanCheck, { k
   if (short) return cannotMeasure(name, 'backupIdle', expected, short);
 
   const idleBytes = bytesAt(series, idle, interval);
+  // A sample without a value would make the sum NaN, and NaN ≤ maxBytes is false: say so rather than fail on it.
+  if (!Number.isFinite(idleBytes)) return cannotMeasure(name, 'backupIdle', expected, `a sample of ${check.path} taken while every other path was up has no value`);
   const duringCuts = bytesAt(series, within(othersDown), interval);
+  const cutsMeasured = Number.isFinite(duringCuts);
   const ok = idleBytes <= check.maxBytes;
-  const cutsText = othersDown.length === 0 ? 'no other path was cut' : `${formatSize(Math.round(duringCuts))} while another path was cut`;
+  const cutsText = othersDown.length === 0
+    ? 'no other path was cut'
+    : cutsMeasured ? `${formatSize(Math.round(duringCuts))} while another path was cut` : 'an unmeasured amount while another path was cut';
   return verdict(ok, {
     name,
     kind: 'backupIdle',
@@ -38,7 +43,7 @@ export function checkBackupIdle(record: RunRecord, check: Extract<PlanCheck, { k
     message: `${check.path} carried ${formatSize(Math.round(idleBytes))} while every other path was up (${idleMs / 1000} s) and ${cutsText}`,
     details: [
       { name: 'bytes while others up', value: Math.round(idleBytes), unit: 'bytes', bound: check.maxBytes },
-      { name: 'bytes while another path was cut', value: Math.round(duringCuts), unit: 'bytes' },
+      ...(cutsMeasured ? [{ name: 'bytes while another path was cut', value: Math.round(duringCuts), unit: 'bytes' }] : []),
     ],
   });
 }

@@ -20,6 +20,14 @@ describe('evaluateChecks', () => {
     expect(failed).toEqual(['mptcp', 'aggregate', 'recovery:vlan181', 'subflows']);
   });
 
+  it('never passes a rate or time check on series whose samples hold no value (NaN)', () => {
+    const rec = buildSeedRecord();
+    for (const s of [rec.goodput, rec.aggregate, ...rec.paths]) s.v = s.v.map(() => NaN);
+    const results = evaluateChecks(rec).filter((r) => ['aggregate', 'failover', 'recovery', 'stall'].includes(r.kind));
+    expect(results.map((r) => r.kind)).toEqual(['aggregate', 'failover', 'recovery', 'stall']);
+    for (const r of results) expect(`${r.name}:${r.status}`).not.toBe(`${r.name}:pass`);
+  });
+
   it('turns a check that throws into an error result, never a pass', () => {
     const rec = buildSeedRecord();
     (rec as { paths: unknown }).paths = null;

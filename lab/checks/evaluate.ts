@@ -15,7 +15,7 @@ import { checkStall } from './stall';
 import { checkSubflows } from './subflows';
 
 /** One check (or one per cut/restore) of the plan, evaluated. */
-export function evaluateCheck(record: RunRecord, check: PlanCheck): CheckResult[] {
+function evaluateCheck(record: RunRecord, check: PlanCheck): CheckResult[] {
   switch (check.kind) {
     case 'mptcp': return [checkMptcp(record)];
     case 'integrity': return [checkIntegrity(record)];

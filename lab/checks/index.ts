@@ -1,3 +1,3 @@
 /** lab/checks: pure predicates over a RunRecord. */
-export { evaluateCheck, evaluateChecks } from './evaluate';
-export { WARMUP_MS, MIN_SAMPLES } from './windows';
+export { evaluateChecks } from './evaluate';
+export { MIN_SAMPLES } from './windows';

@@ -24,6 +24,15 @@ describe('checkStall', () => {
     expect(checkStall(rec, check)).toMatchObject({ status: 'pass', value: 0 });
   });
 
+  it('counts samples without a value as below the floor, never as flowing', () => {
+    const rec = buildSeedRecord({ outages: [] });
+    // 1.5 s of goodput samples that hold NaN (in memory) or null (read back from result.json).
+    for (let i = 40; i < 55; i++) rec.goodput.v[i] = i % 2 ? NaN : (null as unknown as number);
+    const r = checkStall(rec, check);
+    expect(r.status).toBe('fail');
+    expect(r.measured).toBe('1.50 s');
+  });
+
   it('is an error when the traffic is too short to watch', () => {
     const rec = buildSeedRecord();
     rec.traffic.endedMs = 700;

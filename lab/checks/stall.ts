@@ -35,7 +35,8 @@ export function checkStall(record: RunRecord, check: Extract<PlanCheck, { kind: 
     if (ms > longest.ms) longest = { ms, fromMs: (t[startIdx] ?? 0) - src.intervalMs };
   };
   indices.forEach((i, k) => {
-    if ((v[i] ?? 0) < bound.bps) {
+    // Written as "not at or above" so a sample without a value (NaN, or null from JSON) counts as below.
+    if (!((v[i] ?? NaN) >= bound.bps)) {
       if (runStart < 0) runStart = k;
     } else if (runStart >= 0) {
       close(prev);

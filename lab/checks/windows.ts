@@ -46,12 +46,12 @@ export function meanAt(series: Series, indices: readonly number[]): number {
   return sum / indices.length;
 }
 
-/** Bytes a bit/s series carried over the given samples, each weighted by its own interval. */
+/** Bytes a bit/s series carried over the given samples, each weighted by its own interval (NaN when a sample has no value). */
 export function bytesAt(series: Series, indices: readonly number[], intervalMs: number): number {
   let bits = 0;
   for (const i of indices) {
     const step = i > 0 ? (series.t[i] ?? 0) - (series.t[i - 1] ?? 0) : intervalMs;
-    bits += (series.v[i] ?? 0) * (step > 0 ? step : intervalMs) / 1000;
+    bits += (series.v[i] ?? NaN) * (step > 0 ? step : intervalMs) / 1000;
   }
   return bits / 8;
 }
@@ -59,14 +59,6 @@ export function bytesAt(series: Series, indices: readonly number[], intervalMs: 
 /** The traffic's own window: from its start to its end. */
 export function trafficWindow(record: RunRecord): Window {
   return { fromMs: record.traffic.startedMs, toMs: record.traffic.endedMs };
-}
-
-/** A window clipped to the traffic (possibly empty: toMs ≤ fromMs). */
-export function clipToTraffic(record: RunRecord, window: Window): Window {
-  return {
-    fromMs: Math.max(window.fromMs, record.traffic.startedMs),
-    toMs: Math.min(window.toMs, record.traffic.endedMs),
-  };
 }
 
 /** `3.01 s`: times in messages are seconds from the traffic start, like the report's x axis. */
