@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './headless-chromium';
+import { launchChromium, openRenderedPage } from './headless-chromium';
 import { evaluateChecks } from '../checks';
 import { buildSeedRecord } from '../checks/__fixtures__/seed-record';
 import { writeHtmlReport } from './html-report';
@@ -33,14 +32,7 @@ describe('report.html in Chromium', () => {
     const record = buildSeedRecord({ kernelErrors: ['MPTCP: mptcp_verif_dss_csum csum is wrong: 0x100 data_seq 4178570997 dss_csum_added 1 overflowed 0 iterations 1'] });
     const file = await writeHtmlReport(await mkdtemp(join(tmpdir(), 'mptcp-lab-html-')), record, evaluateChecks(record));
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('body[data-rendered="true"], body[data-rendered="error"]', { timeout: 15_000 });
-    const dataset = await page.evaluate<Record<string, string>>('({ ...document.body.dataset })');
+    const { page, dataset, errors, requests } = await openRenderedPage(browser, file);
     expect(errors).toEqual([]);
     expect(dataset).toMatchObject({ rendered: 'true', charts: '2' });
     expect(requests).toEqual([]);

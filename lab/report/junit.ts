@@ -29,6 +29,11 @@ function testcase(classname: string, c: CheckResult): string {
   }
 }
 
+/** An ISO time as JUnit's timestamp attribute wants it: local form, no zone, whole seconds. */
+export function junitTimestamp(iso: string): string {
+  return iso.replace(/Z$|[+-]\d\d:\d\d$/, '').slice(0, 19);
+}
+
 /** The JUnit XML text for a run's checks. */
 export function renderJunit(record: RunRecord, checks: readonly CheckResult[]): string {
   const s = summarizeChecks(checks);
@@ -46,7 +51,7 @@ export function renderJunit(record: RunRecord, checks: readonly CheckResult[]): 
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mptcp-lab" ${counts}>`,
-    `  <testsuite name="${a(`mptcp-lab.${record.topology}`)}" ${counts} timestamp="${a(record.startedAt.replace(/Z$|[+-]\d\d:\d\d$/, '').slice(0, 19))}">`,
+    `  <testsuite name="${a(`mptcp-lab.${record.topology}`)}" ${counts} timestamp="${a(junitTimestamp(record.startedAt))}">`,
     '    <properties>',
     ...props.map(([k, v]) => `      <property name="${a(k)}" value="${a(String(v))}"/>`),
     '    </properties>',

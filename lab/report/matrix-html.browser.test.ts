@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './headless-chromium';
+import { launchChromium, openRenderedPage } from './headless-chromium';
 import { summarizeRuns } from '../run/repeat';
 import { twoVariantRuns } from './__fixtures__/matrix-runs';
 import { writeMatrixReports } from './matrix-summary';
@@ -33,14 +32,7 @@ describe('summary.html in Chromium', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mptcp-lab-summary-'));
     const [, , file] = await writeMatrixReports(dir, summarizeRuns(twoVariantRuns()));
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file!).href);
-    await page.waitForSelector('body[data-rendered="true"], body[data-rendered="error"]', { timeout: 15_000 });
-    const dataset = await page.evaluate<Record<string, string>>('({ ...document.body.dataset })');
+    const { page, dataset, errors, requests } = await openRenderedPage(browser, file!);
     expect(errors).toEqual([]);
     expect(dataset).toMatchObject({ rendered: 'true', charts: '1' });
     expect(requests).toEqual([]);

@@ -3,6 +3,7 @@
  * that variant. A check that failed in any run fails its testcase (a flaky one too), and the
  * failure carries the numbers: every run's measurement and the value's min/median/max.
  */
+import { junitTimestamp } from './junit';
 import { failingRuns, figureText } from './matrix-format';
 import type { CheckTally, RunsSummary, VariantSummary } from './matrix-types';
 import { escapeXml as x, escapeXmlAttr as a } from './xml';
@@ -29,11 +30,16 @@ function testcase(v: VariantSummary, classname: string, name: string, t: CheckTa
   return `${open}\n      <${tag} message="${a(message)}" type="${a(t.kind)}">${body(v, name, t)}</${tag}>${out}\n    </testcase>`;
 }
 
+/** JUnit's counts: a check that only errored is an error, any other fail or flaky one a failure. */
+function junitCounts(tallies: readonly CheckTally[]): { failures: number; errors: number; skipped: number } {
+  const count = (f: (t: CheckTally) => boolean) => tallies.filter(f).length;
+  const errors = count((t) => t.verdict === 'fail' && t.failed === 0);
+  return { failures: count((t) => t.verdict === 'fail' || t.verdict === 'flaky') - errors, errors, skipped: count((t) => t.verdict === 'skipped') };
+}
+
 function testsuite(s: RunsSummary, v: VariantSummary): string {
   const tallies = Object.entries(v.checks);
-  const count = (f: (t: CheckTally) => boolean) => tallies.filter(([, t]) => f(t)).length;
-  const errors = count((t) => t.verdict === 'fail' && t.failed === 0);
-  const failures = count((t) => t.verdict === 'flaky' || t.verdict === 'fail') - errors;
+  const { failures, errors, skipped } = junitCounts(Object.values(v.checks));
   const classname = `${s.topology}[${v.label}]`;
   const props: Array<[string, string]> = [
     ['variant', v.label],
@@ -42,7 +48,7 @@ function testsuite(s: RunsSummary, v: VariantSummary): string {
     ...Object.entries(v.figures).filter(([k]) => !k.startsWith('check:')).map(([k, f]): [string, string] => [k, `${f.median} ${f.unit} (min ${f.min}, max ${f.max}, n ${f.n})`]),
   ];
   return [
-    `  <testsuite name="${a(`mptcp-lab.${classname}`)}" tests="${tallies.length}" failures="${failures}" errors="${errors}" skipped="${count((t) => t.verdict === 'skipped')}" time="${((v.figures['duration']?.median ?? 0) / 1000).toFixed(3)}" timestamp="${a((v.runs[0]?.startedAt ?? '').replace(/Z$|[+-]\d\d:\d\d$/, '').slice(0, 19))}">`,
+    `  <testsuite name="${a(`mptcp-lab.${classname}`)}" tests="${tallies.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${((v.figures['duration']?.median ?? 0) / 1000).toFixed(3)}" timestamp="${a(junitTimestamp(v.runs[0]?.startedAt ?? ''))}">`,
     '    <properties>',
     ...props.map(([k, val]) => `      <property name="${a(k)}" value="${a(val)}"/>`),
     '    </properties>',
@@ -54,9 +60,7 @@ function testsuite(s: RunsSummary, v: VariantSummary): string {
 /** The JUnit XML text for every variant's checks. */
 export function renderMatrixJunit(s: RunsSummary): string {
   const all = s.variants.flatMap((v) => Object.values(v.checks));
-  const errors = all.filter((t) => t.verdict === 'fail' && t.failed === 0).length;
-  const failures = all.filter((t) => t.verdict === 'fail' || t.verdict === 'flaky').length - errors;
-  const skipped = all.filter((t) => t.verdict === 'skipped').length;
+  const { failures, errors, skipped } = junitCounts(all);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mptcp-lab" tests="${all.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
