@@ -5,6 +5,7 @@
 import type { RateOrPercentBound } from '../model/schema';
 import type { CheckContext } from './check-context';
 import { listNames } from './problems';
+import { pathsActedOn } from './timeline-events';
 import { survivingPaths, trafficEnds, unshapedDataPaths } from './topology-facts';
 import type { PathSegment } from './yaml-path';
 
@@ -22,8 +23,8 @@ export function checkChecks(ctx: CheckContext): void {
   if (c.mptcp && s.traffic?.protocol === 'tcp') {
     problems.add(['checks', 'mptcp'], 'the traffic uses protocol tcp: an mptcp check cannot pass; set traffic.protocol: mptcp or drop the check');
   }
-  const cuts = s.timeline?.filter((e) => e.cut !== undefined).map((e) => e.cut as string);
-  const restores = s.timeline?.filter((e) => e.restore !== undefined).map((e) => e.restore as string);
+  const cuts = s.timeline && pathsActedOn(s.timeline, 'cut');
+  const restores = s.timeline && pathsActedOn(s.timeline, 'restore');
   if (c.failover && cuts?.length === 0) problems.add(['checks', 'failover'], 'failover needs at least one cut in the timeline');
   if (c.recovery && restores?.length === 0) problems.add(['checks', 'recovery'], 'recovery needs at least one restore in the timeline');
 

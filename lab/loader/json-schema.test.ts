@@ -1,6 +1,8 @@
 /** The committed topologies/topology.schema.json must equal a fresh generation (run `npm run schema`). */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { TOPOLOGY_SCHEMA_FILE, topologyJsonSchemaText } from '../model/write-json-schema';
+import { listTopologyFiles } from './topology-files';
 
 test('topology.schema.json is up to date with lab/model/schema.ts (else: npm run schema)', () => {
   expect(readFileSync(TOPOLOGY_SCHEMA_FILE, 'utf8')).toBe(topologyJsonSchemaText());
@@ -14,6 +16,9 @@ test('the schema is strict and documents units', () => {
 });
 
 test('every topology in topologies/ points editors at the schema', () => {
-  const seed = readFileSync(TOPOLOGY_SCHEMA_FILE.replace('topology.schema.json', 'two-vlan.yaml'), 'utf8');
-  expect(seed.split('\n')[0]).toBe('# yaml-language-server: $schema=./topology.schema.json');
+  const files = listTopologyFiles();
+  expect(files.map((f) => path.basename(f))).toContain('two-vlan.yaml');
+  for (const file of files) {
+    expect(`${path.basename(file)}: ${readFileSync(file, 'utf8').split('\n')[0]}`).toBe(`${path.basename(file)}: # yaml-language-server: $schema=./topology.schema.json`);
+  }
 });

@@ -6,6 +6,7 @@
 import type { PlanCheck, PlanEvent, PlanHost, PlanTraffic, RateBound } from '../model/plan';
 import type { RateOrPercentBound, TopologyParsed } from '../model/schema';
 import { describeCheck } from './describe';
+import { pathsActedOn } from './timeline-events';
 import { sharedPaths, survivingPaths, unshapedDataPaths } from './topology-facts';
 
 type Kind = PlanCheck['kind'];
@@ -53,14 +54,6 @@ function toBound(b: RateOrPercentBound): RateBound {
   return b.percent !== undefined ? { percent: b.percent } : { rateBps: b.rate };
 }
 
-function restoredPaths(t: TopologyParsed): string[] {
-  return t.timeline.filter((e) => e.restore !== undefined).map((e) => e.restore as string);
-}
-
-function cutPaths(t: TopologyParsed): string[] {
-  return t.timeline.filter((e) => e.cut !== undefined).map((e) => e.cut as string);
-}
-
 function fromDeclared(kind: Kind, { t, traffic }: Input, notes: string[]): PlanCheck | undefined {
   const c = t.checks ?? {};
   switch (kind) {
@@ -92,7 +85,7 @@ function fromDeclared(kind: Kind, { t, traffic }: Input, notes: string[]): PlanC
 
 /** 10% of the restored path's rate, or 1 Mbit/s when it has none. */
 function recoveryMin(t: TopologyParsed, traffic: PlanTraffic): RateBound {
-  return unshapedDataPaths(t, traffic, restoredPaths(t)).length > 0 ? ONE_MBIT : { percent: 10 };
+  return unshapedDataPaths(t, traffic, pathsActedOn(t.timeline, 'restore')).length > 0 ? ONE_MBIT : { percent: 10 };
 }
 
 function defaultCheck(kind: Kind, { t, hosts, traffic }: Input, notes: string[]): PlanCheck | undefined {
@@ -106,15 +99,17 @@ function defaultCheck(kind: Kind, { t, hosts, traffic }: Input, notes: string[])
       return traffic.tool === 'iperf3' ? undefined : { kind };
     case 'aggregate':
       return unshaped() ? undefined : { kind, min: { percent: 85 } };
-    case 'failover':
-      if (cutPaths(t).length === 0) return undefined;
-      if (unshaped(survivingPaths(dataPaths, cutPaths(t)))) {
+    case 'failover': {
+      const cuts = pathsActedOn(t.timeline, 'cut');
+      if (cuts.length === 0) return undefined;
+      if (unshaped(survivingPaths(dataPaths, cuts))) {
         notes.push('no default failover check: the surviving paths have no rate, so a percentage means nothing; declare one with an absolute min such as 900mbit');
         return undefined;
       }
       return { kind, min: { percent: 85 }, withinMs: 1000 };
+    }
     case 'recovery':
-      return restoredPaths(t).length === 0 ? undefined : { kind, withinMs: 1000, min: recoveryMin(t, traffic) };
+      return pathsActedOn(t.timeline, 'restore').length === 0 ? undefined : { kind, withinMs: 1000, min: recoveryMin(t, traffic) };
     case 'stall':
       return { kind, below: unshaped() ? ONE_MBIT : { percent: 10 }, longerThanMs: 1000 };
     case 'subflows':

@@ -11,6 +11,11 @@ export function actionsOf(ev: EventParsed): Action[] {
   return ACTIONS.filter((a) => ev[a] !== undefined);
 }
 
+/** The paths the events with `action` name, in file order (`cut` → every cut path). */
+export function pathsActedOn(timeline: readonly EventParsed[], action: Action): string[] {
+  return timeline.flatMap((ev) => ev[action] ?? []);
+}
+
 /** Events with their index in the file, sorted by time; equal times keep file order. */
 export function inTimeOrder(timeline: readonly EventParsed[]): { ev: EventParsed; index: number }[] {
   return timeline.map((ev, index) => ({ ev, index })).sort((a, b) => a.ev.at - b.ev.at || a.index - b.index);
