@@ -33,4 +33,16 @@ describe('FileFollower', () => {
     const want = createHash('sha256').update('abc').digest('hex');
     expect(await follower.digest()).toEqual({ sha256: want, bytes: 3 });
   });
+
+  it('keeps the size it last read, from size() and from a pump alike', async () => {
+    const f = join(dir, 'z');
+    const follower = new FileFollower(f);
+    expect(await follower.size()).toBeUndefined();
+    await writeFile(f, Buffer.alloc(10));
+    expect(await follower.size()).toBe(10);
+    await appendFile(f, Buffer.alloc(5));
+    expect(follower.lastSize).toBe(10);
+    await follower.pump();
+    expect(follower.lastSize).toBe(15);
+  });
 });

@@ -2,7 +2,8 @@
  * Hashes a file that another process is still writing, from the Docker host (through
  * /proc/PID/root), so a download's SHA-256 is ready the moment it ends instead of costing
  * a second pass over gigabytes in the container. A file that shrinks (wget restarting from
- * zero) restarts the hash.
+ * zero) restarts the hash. Its stat is the one place the file's size is read: `size()` gives
+ * it now, `lastSize` the latest one any caller saw.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
@@ -15,8 +16,16 @@ export class FileFollower {
   private offset = 0;
   private busy: Promise<void> = Promise.resolve();
   private readonly buffer = Buffer.allocUnsafe(CHUNK);
+  /** The size the latest `size()` (or pump) saw; undefined while the file is absent. */
+  lastSize: number | undefined;
 
   constructor(private readonly path: string) {}
+
+  /** The file's size now (undefined while it is absent); also kept as `lastSize`. */
+  async size(): Promise<number | undefined> {
+    this.lastSize = (await stat(this.path).catch(() => undefined))?.size;
+    return this.lastSize;
+  }
 
   /** Hashes whatever was appended since the last call (calls are serialised). */
   pump(): Promise<void> {
@@ -25,7 +34,7 @@ export class FileFollower {
   }
 
   private async readNew(): Promise<void> {
-    const size = (await stat(this.path).catch(() => undefined))?.size;
+    const size = await this.size();
     if (size === undefined) return;
     if (size < this.offset) {
       this.hash = createHash('sha256');

@@ -9,7 +9,7 @@ import type { StreamHandle } from '../../runtime/types';
 import { buildHttpClientArgv, buildHttpFileArgv, buildHttpServerArgv, HTTP_DOWNLOAD } from '../../traffic/http';
 import { FileFollower } from './file-follower';
 import { parseAgentLine } from '../../traffic/agent-lines';
-import { fileSizeIn, isListening } from './proc-net';
+import { isListening } from './proc-net';
 import { endProtocol, serverAddress, waitFor, type DriverContext, type TrafficDriver } from './driver';
 
 /** busybox wget has no usable read timeout (-T crashes in 1.35): the lab declares a stall itself. */
@@ -27,7 +27,8 @@ export function httpDriver(ctx: DriverContext): TrafficDriver {
   let wget: StreamHandle | undefined;
   let t0 = 0;
   let stopped = false;
-  // The received file is hashed while it arrives, read from the Docker host.
+  // The received file is hashed while it arrives, read from the Docker host. Its size, as the
+  // follower last read it, is also what the samples and the stall watchdog go by.
   const follower = new FileFollower(`/proc/${clientHost.pid}/root${HTTP_DOWNLOAD}`);
   let hashing: NodeJS.Timeout | undefined;
 
@@ -40,16 +41,16 @@ export function httpDriver(ctx: DriverContext): TrafficDriver {
     let last = -1;
     let lastChange = ctx.clock();
     let stalled = false;
+    // No read of its own: the follower's pump (every 200 ms) and the samples keep lastSize current.
     const watchdog = setInterval(() => {
-      void fileSizeIn(clientHost.pid, HTTP_DOWNLOAD).then((n) => {
-        if (n !== undefined && n !== last) {
-          last = n;
-          lastChange = ctx.clock();
-        } else if (ctx.clock() - lastChange > STALL_KILL_MS && !stalled) {
-          stalled = true;
-          void h.stop();
-        }
-      });
+      const n = follower.lastSize;
+      if (n !== undefined && n !== last) {
+        last = n;
+        lastChange = ctx.clock();
+      } else if (ctx.clock() - lastChange > STALL_KILL_MS && !stalled) {
+        stalled = true;
+        void h.stop();
+      }
     }, 500);
     try {
       const r = await h.done.catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
@@ -77,14 +78,14 @@ export function httpDriver(ctx: DriverContext): TrafficDriver {
       await startWget(false);
     },
     async receivedBytes() {
-      return (await fileSizeIn(clientHost.pid, HTTP_DOWNLOAD)) ?? 0;
+      return (await follower.size()) ?? 0;
     },
     async wait(): Promise<TrafficOutcome> {
       let resumes = 0;
       const errors: string[] = [];
       let r = await waitOrStall(wget!);
       while (!stopped) {
-        const have = (await fileSizeIn(clientHost.pid, HTTP_DOWNLOAD)) ?? 0;
+        const have = (await follower.size()) ?? 0;
         if (r.exitCode === 0 && !r.stalled) break;
         errors.push(r.stalled ? `wget stalled (no byte for ${STALL_KILL_MS / 1000} s) at ${have} bytes` : `wget exited ${r.exitCode} at ${have} bytes: ${r.stderr.trim()}`);
         if (!t.resume || resumes >= MAX_RESUMES || have >= size) break;
