@@ -7,17 +7,12 @@
  * at 10 ms sampling was a tenth of the lab's own CPU (measured by lab/bench).
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 
 const SYS_NET = '/sys/class/net';
 
 export interface InterfaceCounters {
   rxBytes: number;
   txBytes: number;
-}
-
-async function readNumber(path: string): Promise<number> {
-  return Number((await readFile(path, 'utf8')).trim());
 }
 
 /** rx/tx byte counters of each interface, read back to back. Rejects naming the interface if one is gone. */
@@ -32,15 +27,4 @@ export async function readInterfaceCounters(veths: readonly string[], root = SYS
     }
   }
   return out;
-}
-
-/** The interface (in this namespace) whose ifindex is `ifindex`: a container's iflink names its host-side veth. */
-export async function findHostVethByIfindex(ifindex: number, root = SYS_NET): Promise<string> {
-  const names = await readdir(root);
-  const found = await Promise.all(
-    names.map(async (n) => ((await readNumber(`${root}/${n}/ifindex`).catch(() => NaN)) === ifindex ? n : undefined)),
-  );
-  const name = found.find((n) => n !== undefined);
-  if (!name) throw new Error(`no interface with ifindex ${ifindex} under ${root} (${names.length} interfaces looked at)`);
-  return name;
 }

@@ -1,4 +1,4 @@
-import { countersToThroughput, integrateBytes } from './throughput';
+import { countersToThroughput } from './throughput';
 
 const samples = [
   { tMs: 0, value: { tx: 0 } },
@@ -23,18 +23,5 @@ describe('countersToThroughput', () => {
 
   it('gives an empty series for fewer than two samples', () => {
     expect(countersToThroughput([{ tMs: 5, value: 1 }], (v) => v)).toEqual({ t: [], v: [], unit: 'bit/s' });
-  });
-});
-
-describe('integrateBytes', () => {
-  const series = countersToThroughput(samples, (v) => v.tx);
-
-  it('gives back the bytes the counters grew by', () => {
-    expect(integrateBytes(series, 0, 400)).toBeCloseTo(25_000_000);
-  });
-
-  it('takes part of an interval in proportion', () => {
-    expect(integrateBytes(series, 50, 150)).toBeCloseTo(12_500_000);
-    expect(integrateBytes(series, 250, 1000)).toBe(0);
   });
 });

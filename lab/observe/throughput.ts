@@ -1,5 +1,5 @@
 /**
- * Counter samples → rates, and rates → bytes. A point of a rate series at t[i] is the mean
+ * Counter samples → rates. A point of a rate series at t[i] is the mean
  * rate over (t[i−1], t[i]]: what the counters grew by between two samples, over the time
  * between them.
  */
@@ -23,19 +23,4 @@ export function countersToThroughput<T>(samples: ReadonlyArray<Sample<T>>, pick:
     v.push((bytes * 8 * 1000) / dt);
   }
   return { t, v, unit: 'bit/s' };
-}
-
-/**
- * Bytes carried between fromMs and toMs according to a bit/s series (each point covering the
- * interval since the previous one; the first point covers as long as the second does).
- */
-export function integrateBytes(series: Series, fromMs: number, toMs: number): number {
-  let bits = 0;
-  for (let i = 0; i < series.t.length; i++) {
-    const end = series.t[i]!;
-    const width = i > 0 ? end - series.t[i - 1]! : series.t.length > 1 ? series.t[1]! - end : 0;
-    const overlap = Math.min(end, toMs) - Math.max(end - width, fromMs);
-    if (overlap > 0) bits += ((series.v[i] ?? 0) * overlap) / 1000;
-  }
-  return bits / 8;
 }

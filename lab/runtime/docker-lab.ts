@@ -27,6 +27,7 @@ import { Teardown } from './lifecycle';
 import { allocateSubnets } from './subnet-pool';
 import { LABELS, type AppliedShaping, type ExecOptions, type LabHost, type LabPath, type RunningLab, type StreamHandle } from './types';
 import { parseProcRoutes } from './host-routes';
+import { findHostVeths } from './host-veths';
 
 export interface StartLabOptions {
   /** The lab image tag (lab/image ensures it; the caller passes it in). */
@@ -141,19 +142,6 @@ async function createContainers(docker: Docker, plan: Plan, runId: string, image
       return { host, container, name };
     }),
   );
-}
-
-async function findHostVeths(ifindexes: number[]): Promise<Map<number, string>> {
-  const { readdir } = await import('node:fs/promises');
-  const names = await readdir('/sys/class/net');
-  const found = new Map<number, string>();
-  await Promise.all(
-    names.map(async (n) => {
-      const idx = Number((await readFile(`/sys/class/net/${n}/ifindex`, 'utf8').catch(() => '-1')).trim());
-      if (ifindexes.includes(idx)) found.set(idx, n);
-    }),
-  );
-  return found;
 }
 
 /** Parses the agent's one `configured` JSON line (or its error line). */

@@ -14,11 +14,6 @@ export class Teardown {
     active.add(this);
   }
 
-  /** True once teardown began: bring-up must stop creating things. */
-  get aborted(): boolean {
-    return this.running !== undefined;
-  }
-
   /** Records how to undo something just created; if teardown already began, undoes it now. */
   async add(what: string, undo: () => Promise<void>): Promise<void> {
     if (this.running) {
@@ -58,11 +53,6 @@ const active = new Set<Teardown>();
 export async function teardownAll(): Promise<string[]> {
   const results = await Promise.all([...active].map((t) => t.run()));
   return results.flat();
-}
-
-/** Number of labs this process still holds (for tests and the exit path). */
-export function liveTeardowns(): number {
-  return active.size;
 }
 
 let installed = false;
