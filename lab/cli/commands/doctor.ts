@@ -8,14 +8,9 @@ import Table from 'cli-table3';
 import { UsageError } from '../../model/errors';
 import { BASE_IMAGE, debootstrapPath, imageExists } from '../../image/base';
 import { labImageTag, readImageInputs } from '../../image/hash';
-import { connectDocker } from '../../runtime/docker-client';
+import { connectDocker, INSTALL_HINT } from '../../runtime/docker-client';
 import { MPTCP_HINT, NETEM_HINT, probeHost, TBF_HINT, type HostCapabilities } from '../../runtime/probe';
-
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import type { CommandResult } from '../main';
 
 type Status = 'ok' | 'missing' | 'not probed' | 'optional';
 
@@ -28,8 +23,6 @@ export interface DoctorRow {
   /** Whether a lab cannot run at all without it. */
   required: boolean;
 }
-
-const DOCKER_HINT = 'Install and start it: apt-get install docker.io && dockerd & (or see README)';
 
 /** Runs `doctor`; the probe is fresh unless --cached. */
 export async function doctorCommand(args: string[]): Promise<CommandResult> {
@@ -96,7 +89,7 @@ export function doctorRows(caps: HostCapabilities, image: ImageState, host: { de
   return [
     caps.docker.ok
       ? { item: 'Docker engine', status: 'ok', detail: `${caps.docker.version} (API ${caps.docker.apiVersion})`, required: true }
-      : { item: 'Docker engine', status: 'missing', detail: (caps.docker.error ?? 'unreachable').replace(DOCKER_HINT, '').trim(), hint: DOCKER_HINT, required: true },
+      : { item: 'Docker engine', status: 'missing', detail: (caps.docker.error ?? 'unreachable').replace(INSTALL_HINT, '').trim(), hint: INSTALL_HINT, required: true },
     { item: 'MPTCP', status: m.ok ? 'ok' : 'missing', detail: `kernel ${caps.kernel}: ${mptcpDetail}`, hint: m.ok ? undefined : MPTCP_HINT, required: true },
     qdisc('sch_netem', caps.qdiscs.netem, 'delay, jitter, loss, corrupt, duplicate, reorder', `${NETEM_HINT}. Labs with rate limits only still run.`),
     qdisc('sch_tbf', caps.qdiscs.tbf, 'rate limits', TBF_HINT),

@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportCompose } from '../../compose/export-compose';
 import { displayPath } from '../../loader';
-import { TopologyError, UsageError } from '../../model/errors';
+import { UsageError } from '../../model/errors';
 import { parseSize } from '../../model/units';
 import { formatCommand } from '../../runtime/exec';
 import type { CommandResult } from '../main';
+import { optionValue } from './options';
 
 export const EXPORT_COMPOSE_USAGE = 'usage: lab export-compose <topology|file> [--out FILE] [--netem yes|no] [--no-build] [--size 500MB] [--compose v1|v2] [--json]';
 
@@ -36,20 +37,12 @@ function parse(args: string[]) {
   if (positionals.length !== 1) throw new UsageError(`export-compose takes one topology name or file, got ${positionals.length ? positionals.join(' ') : 'none'}\n${EXPORT_COMPOSE_USAGE}`);
   if (values.netem !== undefined && values.netem !== 'yes' && values.netem !== 'no') throw new UsageError(`--netem: yes or no, got "${values.netem}"`);
   if (values.compose !== undefined && values.compose !== 'v1' && values.compose !== 'v2') throw new UsageError(`--compose: v1 or v2, got "${values.compose}"`);
-  let size: number | undefined;
-  if (values.size !== undefined) {
-    try {
-      size = parseSize(values.size);
-    } catch (e) {
-      throw new TopologyError([{ file: '--size', path: '', message: (e as Error).message }]);
-    }
-  }
   return {
     topology: positionals[0]!,
     out: values.out,
     netem: values.netem === undefined ? undefined : values.netem === 'yes',
     build: !values['no-build'],
-    size,
+    size: optionValue('size', values.size, parseSize),
     composeCommand: values.compose === 'v1' ? ['docker-compose'] : ['docker', 'compose'],
     json: !!values.json,
   };

@@ -7,12 +7,7 @@ import { SingleBar } from 'cli-progress';
 import { UsageError } from '../../model/errors';
 import { formatDuration } from '../../model/units';
 import { ensureLabImage, isProgressMilestone } from '../../image/build';
-
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import type { CommandResult } from '../main';
 
 /** Runs `image`; progress goes to `io.stderr` live (a bar on a terminal, step lines otherwise). */
 export async function imageCommand(args: string[], io: { stderr: NodeJS.WriteStream } = { stderr: process.stderr }): Promise<CommandResult> {

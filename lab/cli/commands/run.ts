@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { loadTopologyFile } from '../../loader';
-import { TopologyError, UsageError } from '../../model/errors';
+import { UsageError } from '../../model/errors';
 import { formatRate, formatSize, parseDuration, parseSize } from '../../model/units';
 import { installSignalHandlers } from '../../runtime/lifecycle';
 import { renderSummaryTable } from '../../report';
@@ -14,6 +14,7 @@ import { renderMatrixSummary, writeMatrixReports } from '../../report/matrix-sum
 import { join, resolve } from 'node:path';
 import type { Plan } from '../../model/plan';
 import type { CommandResult } from '../main';
+import { optionValue } from './options';
 
 function parseRunArgs(args: string[]) {
   try {
@@ -34,15 +35,6 @@ function parseRunArgs(args: string[]) {
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
-  }
-}
-
-function optionValue<T>(flag: string, raw: string | undefined, parse: (v: string) => T): T | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return parse(raw);
-  } catch (e) {
-    throw new TopologyError([{ file: `--${flag}`, path: '', message: (e as Error).message }]);
   }
 }
 

@@ -7,6 +7,7 @@ import { formatProblem, TopologyError, UsageError } from '../../model/errors';
 import { capacityBps, type Plan, type PlanCheck, type PlanHost, type PlanPath } from '../../model/plan';
 import { formatRate, formatSize, parseSize } from '../../model/units';
 import { describeCheck, describeImpairment, displayPath, loadTopologyFile } from '../../loader';
+import { optionValue } from './options';
 
 export interface CommandResult {
   exitCode: number;
@@ -44,15 +45,7 @@ function parseValidateArgs(args: string[]): { name: string; json: boolean; size?
   const [name, ...extra] = parsed.positionals;
   if (!name) throw new UsageError('validate needs a topology name or file');
   if (extra.length > 0) throw new UsageError(`validate takes one topology, got also: ${extra.join(' ')}`);
-  let size: number | undefined;
-  if (parsed.values.size !== undefined) {
-    try {
-      size = parseSize(parsed.values.size);
-    } catch (e) {
-      throw new TopologyError([{ file: '--size', path: '', message: (e as Error).message }]);
-    }
-  }
-  return { name, json: parsed.values.json ?? false, size };
+  return { name, json: parsed.values.json ?? false, size: optionValue('size', parsed.values.size, parseSize) };
 }
 
 /** The resolved plan as readable text: hosts, paths, traffic, timeline, checks, needs, notes. */
