@@ -68,11 +68,11 @@ export async function runLab(plan: Plan, opts: RunOptions = {}): Promise<RunOutc
     let baseline: RunRecord['baseline'];
     if (opts.baseline === 'tcp') {
       opts.onStep?.('baseline: the same traffic over plain TCP');
-      const tcp = await runTrafficPass(lab, plan, { protocol: 'tcp', intervalMs, seed: `${runId}-tcp`, clock, timeline: plan.timeline, onStep: opts.onStep });
+      const tcpPass = await runTrafficPass(lab, plan, { protocol: 'tcp', intervalMs, seed: `${runId}-tcp`, clock, timeline: plan.timeline, onStep: opts.onStep });
       baseline = {
         protocol: 'tcp',
-        goodputBps: tcp.traffic.goodputBps,
-        gainRatio: tcp.traffic.goodputBps > 0 ? main.traffic.goodputBps / tcp.traffic.goodputBps : 0,
+        goodputBps: tcpPass.traffic.goodputBps,
+        gainRatio: tcpPass.traffic.goodputBps > 0 ? main.traffic.goodputBps / tcpPass.traffic.goodputBps : 0,
       };
     }
     const caps = await probeHost();

@@ -13,6 +13,7 @@ import {
   diffCounters,
   establishedReader,
   monotonicNowS,
+  MPTCP_PREFIX,
   parseNetstat,
   readInterfaceCounters,
   readKernelLogSince,
@@ -54,7 +55,7 @@ async function readCounters(lab: RunningLab): Promise<Record<string, Record<stri
 export function mptcpVerdict(plan: Plan, protocol: 'mptcp' | 'tcp', counters: Record<string, Record<string, number>>, maxSubflows: number): MptcpVerdict {
   const c = counters[plan.traffic.client] ?? {};
   const s = counters[plan.traffic.server] ?? {};
-  const get = (m: Record<string, number>, k: string) => m[`MPTcpExt.${k}`] ?? m[k] ?? 0;
+  const get = (m: Record<string, number>, k: string) => m[MPTCP_PREFIX + k] ?? m[k] ?? 0;
   const clientCapable = get(c, 'MPCapableSYNTX') > 0 && get(c, 'MPCapableSYNACKRX') > 0;
   const serverCapable = get(s, 'MPCapableSYNRX') > 0 && get(s, 'MPCapableACKRX') > 0;
   const fallbacks = ['MPCapableFallbackACK', 'MPCapableFallbackSYNACK', 'MPFallbackTokenInit', 'MPCapableSYNTXDrop', 'InfiniteMapTx', 'InfiniteMapRx', 'DssFallback']
