@@ -8,24 +8,15 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { describeUnless, dockerUnavailable } from '../image/docker-for-tests';
 import { connectDocker } from '../runtime/docker-client';
 import { listLabObjects } from '../runtime/clean';
 import { exportCompose, type ExportResult } from './export-compose';
 
-const ping = spawnSync(process.execPath, ['-e', "new (require('dockerode'))().ping().then(()=>process.exit(0),e=>{console.error(e.message);process.exit(1)})"], {
-  cwd: __dirname,
-  timeout: 10_000,
-  encoding: 'utf8',
-});
 const composeV1 = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
 const skip =
-  ping.status !== 0
-    ? `Docker engine not reachable (${(ping.stderr || ping.error?.message || '').trim()})`
-    : composeV1.status !== 0
-      ? 'docker-compose (Compose v1) is not installed: apt-get install docker-compose'
-      : undefined;
-if (skip) console.warn(`export-compose.docker.test.ts skipped: ${skip}`);
-const describeCompose = skip ? describe.skip : describe;
+  dockerUnavailable() ?? (composeV1.status !== 0 ? 'docker-compose (Compose v1) is not installed: apt-get install docker-compose' : undefined);
+const describeCompose = describeUnless(skip, __filename);
 
 jest.setTimeout(300_000);
 

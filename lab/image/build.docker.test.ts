@@ -7,16 +7,10 @@ import type Docker from 'dockerode';
 import { LabError } from '../model/errors';
 import { connectDocker } from '../runtime/docker-client';
 import { ensureLabImage } from './build';
+import { describeUnless, dockerUnavailable } from './docker-for-tests';
 import { AGENT_SOURCE_PATH, DOCKERFILE_PATH, LAB_IMAGE_REPO } from './hash';
 
-const ping = spawnSync(process.execPath, ['-e', "new (require('dockerode'))().ping().then(()=>process.exit(0),e=>{console.error(e.message);process.exit(1)})"], {
-  cwd: __dirname,
-  timeout: 10_000,
-  encoding: 'utf8',
-});
-const noDocker = ping.status === 0 ? undefined : `Docker engine not reachable (${(ping.stderr || ping.error?.message || '').trim()})`;
-if (noDocker) console.warn(`build.docker.test.ts skipped: ${noDocker}`);
-const describeDocker = noDocker ? describe.skip : describe;
+const describeDocker = describeUnless(dockerUnavailable(), __filename);
 
 jest.setTimeout(600_000);
 
