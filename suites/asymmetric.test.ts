@@ -4,26 +4,16 @@
  * The lab runs the MPTCP download, then the same download over plain TCP (--baseline tcp: the
  * first path, fibre, only) on the same lab, and records both.
  */
-import { loadTopologyFile } from '../lab/loader';
-import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { checkNamed, leftovers, mb, meanBetween, pathBytes, suiteOutDir } from './helpers';
+import { checkNamed, expectEveryCheckPasses, mb, meanBetween, pathBytes, runLabOnce } from './helpers';
 
 jest.setTimeout(180_000);
 
 describe('asymmetric: 1 Gbit/s fibre + 100 Mbit/s LTE', () => {
-  let outcome: RunOutcome;
-
-  beforeAll(async () => {
-    outcome = await runLab(loadTopologyFile('asymmetric'), { outDir: suiteOutDir('asymmetric'), baseline: 'tcp' });
-  });
-
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
-  });
+  const run = runLabOnce('asymmetric', { baseline: 'tcp' });
 
   it('passes every check: the aggregate is at least 40% of the 1.1 Gbit/s sum', () => {
-    const { checks, exitCode } = outcome;
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    const { checks, exitCode } = run.outcome;
+    expectEveryCheckPasses(checks);
     expect(exitCode).toBe(0);
     const aggregate = checkNamed(checks, 'aggregate');
     expect(aggregate.bound).toBe(0.4 * 1.1e9);
@@ -32,7 +22,7 @@ describe('asymmetric: 1 Gbit/s fibre + 100 Mbit/s LTE', () => {
   });
 
   it('uses the slow path to its capacity: LTE runs near its 100 Mbit/s and carries ≥ 5% of the bytes', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     const lte = record.paths.find((p) => p.path === 'lte')!;
     const lteMean = meanBetween(lte, 500, record.traffic.endedMs - 200, record.intervalMs);
     expect(lteMean).toBeGreaterThan(80e6);
@@ -43,7 +33,7 @@ describe('asymmetric: 1 Gbit/s fibre + 100 Mbit/s LTE', () => {
   });
 
   it('records the plain-TCP baseline over the fibre alone and MPTCP\'s gain over it', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.baseline).toBeDefined();
     const { goodputBps, gainRatio } = record.baseline!;
     // TCP on one 1 Gbit/s path: measured 725-952 Mbit/s.
@@ -55,7 +45,7 @@ describe('asymmetric: 1 Gbit/s fibre + 100 Mbit/s LTE', () => {
   });
 
   it('delivers the 400 MB whole over MPTCP with both subflows', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.traffic.completed).toBe(true);
     expect(record.traffic.bytesReceived).toBe(400e6);
     expect(record.traffic.integrity?.ok).toBe(true);

@@ -5,10 +5,7 @@
  * `lan` is up. When `lan` is cut, `lte` carries the download; when `lan` comes back, it takes over.
  * Bytes per path per window come from the host-side veth counters (record.paths).
  */
-import { loadTopologyFile } from '../lab/loader';
-import type { Plan } from '../lab/model/plan';
-import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { checkNamed, counterOf, detailOf, eventAt, leftovers, mb, pathBytes, suiteOutDir } from './helpers';
+import { checkNamed, counterOf, detailOf, eventAt, expectEveryCheckPasses, mb, pathBytes, runLabOnce } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -16,30 +13,23 @@ jest.setTimeout(180_000);
 const IDLE_BYTES = 64 * 1024;
 
 describe('backup-path: the metered lte path is a backup endpoint on the client', () => {
-  let plan: Plan;
-  let outcome: RunOutcome;
+  const run = runLabOnce('backup-path');
   let cut: number;
   let restore: number;
 
-  beforeAll(async () => {
-    plan = loadTopologyFile('backup-path');
-    outcome = await runLab(plan, { outDir: suiteOutDir('backup-path') });
-    cut = eventAt(outcome.record, 'cut', 'lan');
-    restore = eventAt(outcome.record, 'restore', 'lan');
-  });
-
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  beforeAll(() => {
+    cut = eventAt(run.outcome.record, 'cut', 'lan');
+    restore = eventAt(run.outcome.record, 'restore', 'lan');
   });
 
   it('configures what a phone user would: a backup endpoint on the client\'s lte address, nothing special on the server', () => {
-    expect(plan.hosts.find((h) => h.name === 'pc2')?.mptcp.endpoints).toEqual([{ path: 'lte', flags: ['backup'], id: 1 }]);
-    expect(plan.hosts.find((h) => h.name === 'pc1')?.mptcp.endpoints).toEqual([{ path: 'lte', flags: ['signal'], id: 1 }]);
+    expect(run.plan.hosts.find((h) => h.name === 'pc2')?.mptcp.endpoints).toEqual([{ path: 'lte', flags: ['backup'], id: 1 }]);
+    expect(run.plan.hosts.find((h) => h.name === 'pc1')?.mptcp.endpoints).toEqual([{ path: 'lte', flags: ['signal'], id: 1 }]);
   });
 
   it('passes every check, with the numbers the topology states', () => {
-    const { checks, exitCode } = outcome;
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    const { checks, exitCode } = run.outcome;
+    expectEveryCheckPasses(checks);
     expect(exitCode).toBe(0);
     const idle = checkNamed(checks, 'backupIdle:lte');
     expect(idle.bound).toBe(20e6);
@@ -51,7 +41,7 @@ describe('backup-path: the metered lte path is a backup endpoint on the client',
   });
 
   it('joined lte as a backup: the server counted a backup MP_JOIN SYN, and two subflows were up', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(counterOf(record, 'pc2', 'MPJoinSynTx')).toBeGreaterThanOrEqual(1);
     expect(counterOf(record, 'pc1', 'MPJoinSynRx')).toBeGreaterThanOrEqual(1);
     expect(counterOf(record, 'pc1', 'MPJoinSynBackupRx')).toBeGreaterThanOrEqual(1);
@@ -61,7 +51,7 @@ describe('backup-path: the metered lte path is a backup endpoint on the client',
   });
 
   it('before the cut: lte idle, lan carries the download', () => {
-    const before = pathBytes(outcome.record, 0, cut);
+    const before = pathBytes(run.outcome.record, 0, cut);
     expect({ lte: before.lte! <= IDLE_BYTES ? 'idle' : mb(before.lte!) }).toEqual({ lte: 'idle' });
     // 3 s at up to 1 Gbit/s: measured 334-340 MB.
     expect(before.lan).toBeGreaterThan(150e6);
@@ -69,7 +59,7 @@ describe('backup-path: the metered lte path is a backup endpoint on the client',
 
   it('during the cut: lan silent, lte carries the download', () => {
     // From 200 ms after the cut: the sample straddling the cut still holds lan's last bytes.
-    const during = pathBytes(outcome.record, cut + 200, restore);
+    const during = pathBytes(run.outcome.record, cut + 200, restore);
     expect(during.lan).toBeLessThan(IDLE_BYTES);
     // 3 s at up to 100 Mbit/s, less the failover time (≤ 2 s): at least 10 MB. Measured 27.8-34.7 MB.
     expect(during.lte).toBeGreaterThan(10e6);
@@ -77,7 +67,7 @@ describe('backup-path: the metered lte path is a backup endpoint on the client',
   });
 
   it('after the restore: lan takes over again and lte goes idle once lan\'s subflow has recovered', () => {
-    const { record, checks } = outcome;
+    const { record, checks } = run.outcome;
     const end = record.traffic.endedMs + 1000;
     const after = pathBytes(record, restore, end);
     expect(after.lan).toBeGreaterThan(100e6);
@@ -89,7 +79,7 @@ describe('backup-path: the metered lte path is a backup endpoint on the client',
   });
 
   it('delivers the stream whole', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.traffic.completed).toBe(true);
     expect(record.traffic.integrity?.ok).toBe(true);
     expect(record.traffic.bytesReceived).toBeGreaterThan(300e6);

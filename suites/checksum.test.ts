@@ -4,16 +4,11 @@
  * `mptcp_verif_dss_csum csum is wrong`), and its throughput is compared with the same lab
  * without the checksum, run right after it on the same machine (so both see the same load).
  */
-import { evaluateChecks } from '../lab/checks';
 import { loadTopologyFile } from '../lab/loader';
 import { deepFreeze, type Plan } from '../lab/model/plan';
 import type { CheckResult, RunRecord } from '../lab/model/record';
-import { writeReports } from '../lab/report';
 import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { startLab } from '../lab/run/start-lab';
-import { runTrafficPass } from '../lab/run/traffic-run';
-import { probeHost } from '../lab/runtime/probe';
-import { checkNamed, counterOf, leftovers, rate, recordFromPass, sh, suiteOutDir } from './helpers';
+import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, rate, sh, suiteOutDir } from './helpers';
 
 jest.setTimeout(240_000);
 
@@ -33,24 +28,15 @@ describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
 
   beforeAll(async () => {
     plan = loadTopologyFile('checksum');
-    const caps = await probeHost();
-    const startedAt = new Date();
-    const lab = await startLab(plan);
-    try {
-      for (const h of ['pc1', 'pc2']) sysctl[h] = (await sh(lab, h, ['sysctl', '-n', 'net.mptcp.checksum_enabled'])).trim();
-      const pass = await runTrafficPass(lab, plan, { protocol: 'mptcp', intervalMs: 100, seed: lab.runId, clock: () => performance.now(), timeline: [] });
-      record = recordFromPass(lab, plan, pass, { startedAt, intervalMs: 100, kernel: caps.kernel, docker: caps.docker.version, netem: caps.qdiscs.netem });
-    } finally {
-      await lab.stop();
-    }
-    checks = evaluateChecks(record);
-    await writeReports(suiteOutDir('checksum'), record, checks);
+    ({ record, checks } = await heldLabPass(plan, {
+      before: async (lab) => {
+        for (const h of ['pc1', 'pc2']) sysctl[h] = (await sh(lab, h, ['sysctl', '-n', 'net.mptcp.checksum_enabled'])).trim();
+      },
+    }));
     without = await runLab(withChecksum(plan, false), { outDir: suiteOutDir('checksum', 'off') });
   });
 
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
-  });
+  afterAll(expectNothingLeft);
 
   it('really ran with the checksum on both hosts (and the comparison run without it)', () => {
     expect(plan.hosts.map((h) => h.mptcp.checksum)).toEqual([true, true]);
@@ -59,7 +45,7 @@ describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
   });
 
   it('passes every check: integrity, MPTCP with two subflows, aggregate ≥ 80%, no MPTCP error in the kernel log', () => {
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    expectEveryCheckPasses(checks);
     expect(record.traffic.bytesReceived).toBe(1e9);
     expect(record.traffic.integrity?.ok).toBe(true);
     expect(checkNamed(checks, 'kernelLog').value).toBe(0);

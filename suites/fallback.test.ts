@@ -3,38 +3,25 @@
  * its tool runs without mptcpize); the client asks for MPTCP. The transfer must still complete
  * whole, over plain TCP on one path, and the lab must SAY it fell back (from counters).
  */
-import { loadTopologyFile } from '../lab/loader';
-import type { Plan } from '../lab/model/plan';
-import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { checkNamed, counterOf, leftovers, suiteOutDir } from './helpers';
+import { checkNamed, counterOf, expectEveryCheckPasses, runLabOnce } from './helpers';
 
 jest.setTimeout(180_000);
 
 describe('fallback: the server has MPTCP disabled', () => {
-  let plan: Plan;
-  let outcome: RunOutcome;
-
-  beforeAll(async () => {
-    plan = loadTopologyFile('fallback');
-    outcome = await runLab(plan, { outDir: suiteOutDir('fallback') });
-  });
-
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
-  });
+  const run = runLabOnce('fallback');
 
   it('plans no MPTCP check that would fail by design: no mptcp or subflows default when an end has MPTCP off', () => {
-    expect(plan.hosts.find((h) => h.name === 'pc1')?.mptcp.enabled).toBe(false);
-    expect(plan.hosts.find((h) => h.name === 'pc1')?.mptcp.endpoints).toEqual([]);
-    const kinds = plan.checks.map((c) => c.kind);
+    expect(run.plan.hosts.find((h) => h.name === 'pc1')?.mptcp.enabled).toBe(false);
+    expect(run.plan.hosts.find((h) => h.name === 'pc1')?.mptcp.endpoints).toEqual([]);
+    const kinds = run.plan.checks.map((c) => c.kind);
     expect(kinds).not.toContain('mptcp');
     expect(kinds).not.toContain('subflows');
     expect(kinds).toEqual(expect.arrayContaining(['integrity', 'aggregate', 'stall', 'kernelLog']));
   });
 
   it('completes the transfer whole (SHA-256 equal) and every check passes', () => {
-    const { record, checks, exitCode } = outcome;
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    const { record, checks, exitCode } = run.outcome;
+    expectEveryCheckPasses(checks);
     expect(exitCode).toBe(0);
     expect(record.traffic.completed).toBe(true);
     expect(record.traffic.bytesReceived).toBe(400e6);
@@ -45,7 +32,7 @@ describe('fallback: the server has MPTCP disabled', () => {
   });
 
   it('says it fell back to TCP, from the counters: the client sent MP_CAPABLE, no MP_CAPABLE SYN-ACK came back', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.mptcp.fellBack).toBe(true);
     expect(record.mptcp.clientCapable).toBe(false);
     expect(record.mptcp.serverCapable).toBe(false);
@@ -62,7 +49,7 @@ describe('fallback: the server has MPTCP disabled', () => {
   });
 
   it('carried the data over ONE path only: the second carried < 1% of the first', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     const [first, second] = record.paths;
     expect(first?.path).toBe('vlan180');
     expect(second?.path).toBe('vlan181');
@@ -73,7 +60,7 @@ describe('fallback: the server has MPTCP disabled', () => {
   });
 
   it('ran at one path\'s speed: above 800 Mbit/s (the aggregate bound) and below the one 1 Gbit/s path', () => {
-    const { record, checks } = outcome;
+    const { record, checks } = run.outcome;
     const aggregate = checkNamed(checks, 'aggregate');
     expect(aggregate.bound).toBe(800e6);
     expect(aggregate.value).toBeGreaterThanOrEqual(800e6);

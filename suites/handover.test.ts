@@ -3,9 +3,7 @@
  * does MPTCP move the traffic to the other? wifi (1 Gbit/s) drops to 50 Mbit/s at 3 s through
  * an `impair` event; lte stays at 200 Mbit/s. Bytes per path per window, before and after.
  */
-import { loadTopologyFile } from '../lab/loader';
-import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { eventAt, leftovers, mb, pathBytes, suiteOutDir } from './helpers';
+import { eventAt, expectEveryCheckPasses, mb, pathBytes, runLabOnce } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -13,34 +11,29 @@ jest.setTimeout(180_000);
 const SETTLE_MS = 1000;
 
 describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte stays', () => {
-  let outcome: RunOutcome;
+  const run = runLabOnce('handover');
   let impairAt: number;
 
-  beforeAll(async () => {
-    outcome = await runLab(loadTopologyFile('handover'), { outDir: suiteOutDir('handover') });
-    impairAt = eventAt(outcome.record, 'impair', 'wifi');
-  });
-
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  beforeAll(() => {
+    impairAt = eventAt(run.outcome.record, 'impair', 'wifi');
   });
 
   it('passes every check', () => {
-    const { checks, exitCode } = outcome;
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    const { checks, exitCode } = run.outcome;
+    expectEveryCheckPasses(checks);
     expect(exitCode).toBe(0);
-    expect(outcome.record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
+    expect(run.outcome.record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
   });
 
   it('applied the impairment mid-run (recorded), with time left to watch after it', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.events.find((e) => e.kind === 'impair')).toMatchObject({ path: 'wifi', plannedMs: 3000 });
     expect(impairAt).toBeGreaterThanOrEqual(3000);
     expect(record.traffic.endedMs - impairAt).toBeGreaterThan(SETTLE_MS + 1500);
   });
 
   it('before: wifi carries most of the data; after: lte carries most of it', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     const before = pathBytes(record, 500, impairAt);
     const after = pathBytes(record, impairAt + SETTLE_MS, record.traffic.endedMs + 1000);
     const share = (w: Record<string, number>, p: string) => w[p]! / (w.wifi! + w.lte!);
@@ -49,7 +42,7 @@ describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte s
   });
 
   it('after: wifi carries no more than its new 50 Mbit/s allows, lte keeps carrying', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     const from = impairAt + SETTLE_MS;
     const to = record.traffic.endedMs;
     const after = pathBytes(record, from, to + 1000);
@@ -60,7 +53,7 @@ describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte s
   });
 
   it('delivers the stream whole', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.traffic.completed).toBe(true);
     expect(record.traffic.integrity?.ok).toBe(true);
   });

@@ -1,9 +1,19 @@
 /** Shared helpers for the suites: real Docker, real labs, and proof that nothing is left behind. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { recordFromPass as recordOf, shapingSummary } from '../lab/run/record';
+import { join, resolve } from 'node:path';
+import { evaluateChecks } from '../lab/checks';
+import { loadTopologyFile } from '../lab/loader';
+import type { Plan, PlanEvent } from '../lab/model/plan';
+import type { CheckResult, RunRecord, Series } from '../lab/model/record';
+import { writeReports } from '../lab/report';
+import { recordFromPass, shapingSummary } from '../lab/run/record';
+import { runLab, timestamp, type RunOptions, type RunOutcome } from '../lab/run/run-lab';
+import { startLab } from '../lab/run/start-lab';
+import { runTrafficPass } from '../lab/run/traffic-run';
 import { connectDocker } from '../lab/runtime/docker-client';
 import { listLabObjects } from '../lab/runtime/clean';
+import { probeHost } from '../lab/runtime/probe';
 import type { RunningLab } from '../lab/runtime/types';
 
 /**
@@ -12,6 +22,37 @@ import type { RunningLab } from '../lab/runtime/types';
  */
 export async function leftovers(ownerPid: number = process.pid): Promise<{ containers: string[]; networks: string[] }> {
   return listLabObjects(await connectDocker(), { ownerPid });
+}
+
+/** The suites' afterAll: this process left no labelled container or network behind. */
+export async function expectNothingLeft(): Promise<void> {
+  expect(await leftovers()).toEqual({ containers: [], networks: [] });
+}
+
+/** Every check passed: the lines `name: status (measured)`, so a failure shows each check's numbers. */
+export function expectEveryCheckPasses(checks: readonly CheckResult[]): void {
+  expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+}
+
+/** A lab a suite ran once: the plan as loaded and what runLab returned (both set in beforeAll). */
+export interface SuiteRun {
+  plan: Plan;
+  outcome: RunOutcome;
+}
+
+/**
+ * Call inside a describe: registers one runLab of the topology (reports under
+ * suiteOutDir(topology)) in beforeAll and expectNothingLeft in afterAll. The tests read
+ * `run.plan` and `run.outcome`; a later beforeAll of the same describe runs after the lab.
+ */
+export function runLabOnce(topology: string, opts: Omit<RunOptions, 'outDir'> = {}): SuiteRun {
+  const run = {} as SuiteRun;
+  beforeAll(async () => {
+    run.plan = loadTopologyFile(topology);
+    run.outcome = await runLab(run.plan, { ...opts, outDir: suiteOutDir(topology) });
+  });
+  afterAll(expectNothingLeft);
+  return run;
 }
 
 /** Runs argv in a lab host and returns stdout; throws with stderr on failure. */
@@ -55,28 +96,16 @@ export async function waitCarrier(lab: RunningLab, host: string, path: string, w
   return state;
 }
 
-/** `ip -br link` on the Docker host, for a veth's state. */
-export function hostLinkState(veth: string): string {
-  return execFileSync('ip', ['-br', 'link', 'show', 'dev', veth], { encoding: 'utf8' }).trim();
-}
-
 // ---------------------------------------------------------------------------------------
 // Helpers for the topology suites (one suite per topology): report folders, windows of the
 // recorded series, counters, check results, and the host-capability decision for skips.
-
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import type { Plan } from '../lab/model/plan';
-import type { CheckResult, RunRecord, Series } from '../lab/model/record';
-import type { PassResult } from '../lab/run/traffic-run';
 
 /** The repository root (suites/..). */
 export const REPO_ROOT = resolve(__dirname, '..');
 
 /** Where a suite writes a run's reports: reports/suites/<topology>/<time>-<pid>/ (kept for CI artifacts). */
 export function suiteOutDir(topology: string, label = ''): string {
-  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
-  return join(REPO_ROOT, 'reports', 'suites', topology, `${stamp}-${process.pid}${label ? `-${label}` : ''}`);
+  return join(REPO_ROOT, 'reports', 'suites', topology, `${timestamp(new Date())}-${process.pid}${label ? `-${label}` : ''}`);
 }
 
 /**
@@ -200,20 +229,40 @@ export function hostVerdictSync(plan: Pick<Plan, 'needs'>): HostVerdict {
   return JSON.parse(line) as HostVerdict;
 }
 
-/**
- * A RunRecord from one traffic pass on a lab the suite holds (startLab + runTrafficPass), as
- * lab/run/run-lab.ts assembles it, so the suite can read the lab itself during the run and
- * still evaluate the checks and write the reports.
- */
-export function recordFromPass(
-  lab: Pick<RunningLab, 'runId' | 'shaping'>,
-  plan: Plan,
-  pass: PassResult,
-  env: { startedAt: Date; intervalMs: number; kernel: string; docker: string; netem: boolean },
-): RunRecord {
-  return recordOf(lab, plan, pass, {
-    startedAt: env.startedAt,
-    intervalMs: env.intervalMs,
-    environment: { kernel: env.kernel, docker: env.docker, netem: env.netem, shaping: shapingSummary(lab), node: process.version },
-  });
+/** What a pass on a held lab gave: the record (built as lab/run/run-lab.ts builds it), its checks, and the report files. */
+export interface HeldPass {
+  record: RunRecord;
+  checks: CheckResult[];
+  files: string[];
 }
+
+/**
+ * One MPTCP traffic pass (100 ms sampling) of `plan` on a lab the suite holds (startLab +
+ * runTrafficPass), so the suite can read the lab itself: `before` runs once the lab is up,
+ * `after` once the pass has ended, both before the lab is stopped. Then the checks are
+ * evaluated and the reports written under suiteOutDir(plan.name).
+ */
+export async function heldLabPass(
+  plan: Plan,
+  opts: { timeline?: readonly PlanEvent[]; before?: (lab: RunningLab) => Promise<void> | void; after?: (lab: RunningLab) => Promise<void> | void } = {},
+): Promise<HeldPass> {
+  const caps = await probeHost();
+  const startedAt = new Date();
+  const lab = await startLab(plan);
+  let record: RunRecord;
+  try {
+    await opts.before?.(lab);
+    const pass = await runTrafficPass(lab, plan, { protocol: 'mptcp', intervalMs: 100, seed: lab.runId, clock: () => performance.now(), timeline: opts.timeline ?? [] });
+    await opts.after?.(lab);
+    record = recordFromPass(lab, plan, pass, {
+      startedAt,
+      intervalMs: 100,
+      environment: { kernel: caps.kernel, docker: caps.docker.version, netem: caps.qdiscs.netem, shaping: shapingSummary(lab), node: process.version },
+    });
+  } finally {
+    await lab.stop();
+  }
+  const checks = evaluateChecks(record);
+  return { record, checks, files: await writeReports(suiteOutDir(plan.name), record, checks) };
+}
+

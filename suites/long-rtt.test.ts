@@ -7,7 +7,7 @@
  */
 import { loadTopologyFile } from '../lab/loader';
 import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { checkNamed, hostVerdictSync, leftovers, mb, pathBytes, suiteOutDir } from './helpers';
+import { checkNamed, expectEveryCheckPasses, expectNothingLeft, hostVerdictSync, mb, pathBytes, suiteOutDir } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -33,9 +33,7 @@ describe(`long-rtt: two 100 Mbit/s paths, 50 ms ± 5 ms each way (${why})`, () =
     outcome = await runLab(plan, { outDir: suiteOutDir('long-rtt') });
   });
 
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
-  });
+  afterAll(expectNothingLeft);
 
   it(`the probe agrees with the plan's needs (${host.ok ? 'netem found' : `refused: ${host.reason}`})`, () => {
     expect(plan.needs).toMatchObject({ netem: true, netemFeatures: ['delay', 'jitter'] });
@@ -58,7 +56,7 @@ describe(`long-rtt: two 100 Mbit/s paths, 50 ms ± 5 ms each way (${why})`, () =
 
   runIt('passes every check', () => {
     const { checks } = outcome;
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    expectEveryCheckPasses(checks);
     expect(checkNamed(checks, 'subflows').value).toBe(2);
   });
 

@@ -8,16 +8,11 @@
  * qdisc, or the nft rule's counter), so it asserts that the loss really happened. It is
  * SKIPPED, with the reason in the test names, only where neither netem nor nftables numgen exists.
  */
-import { evaluateChecks } from '../lab/checks';
 import { loadTopologyFile } from '../lab/loader';
 import type { CheckResult, RunRecord } from '../lab/model/record';
-import { writeReports } from '../lab/report';
-import { startLab } from '../lab/run/start-lab';
-import { runTrafficPass } from '../lab/run/traffic-run';
-import { probeHost } from '../lab/runtime/probe';
 import type { RunningLab } from '../lab/runtime/types';
 import { NFT_LOSS_CHAIN, NFT_LOSS_TABLE } from '../lab/tc';
-import { checkNamed, counterOf, hostVerdictSync, leftovers, mb, pathBytes, recordFromPass, sh, suiteOutDir } from './helpers';
+import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, hostVerdictSync, mb, pathBytes, sh } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -74,23 +69,14 @@ describe(`lossy: 1% random loss on vlan181, vlan180 clean (${why})`, () => {
 
   beforeAll(async () => {
     if (!runnable) return;
-    const caps = await probeHost();
-    const startedAt = new Date();
-    const lab = await startLab(plan);
-    try {
-      const pass = await runTrafficPass(lab, plan, { protocol: 'mptcp', intervalMs: 100, seed: lab.runId, clock: () => performance.now(), timeline: [] });
-      record = recordFromPass(lab, plan, pass, { startedAt, intervalMs: 100, kernel: caps.kernel, docker: caps.docker.version, netem: caps.qdiscs.netem });
-      dropped = await droppedOnVlan181(lab);
-    } finally {
-      await lab.stop();
-    }
-    checks = evaluateChecks(record);
-    await writeReports(suiteOutDir('lossy'), record, checks);
+    ({ record, checks } = await heldLabPass(plan, {
+      after: async (lab) => {
+        dropped = await droppedOnVlan181(lab);
+      },
+    }));
   });
 
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
-  });
+  afterAll(expectNothingLeft);
 
   it(`the probe decides how this host makes the loss: ${host.ok ? mechanism : 'not at all'}`, () => {
     expect(plan.needs).toMatchObject({ netem: true, netemFeatures: ['loss'] });
@@ -116,7 +102,7 @@ describe(`lossy: 1% random loss on vlan181, vlan180 clean (${why})`, () => {
   });
 
   runIt('passes every check', () => {
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    expectEveryCheckPasses(checks);
     expect(checkNamed(checks, 'aggregate').value).toBeGreaterThanOrEqual(checkNamed(checks, 'aggregate').bound!);
   });
 

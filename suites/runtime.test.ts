@@ -6,14 +6,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadTopologyFile } from '../lab/loader';
 import { startLab } from '../lab/run/start-lab';
-import { carrierOf, leftovers, pingOk, reachable, sh, waitCarrier } from './helpers';
+import { connectDocker } from '../lab/runtime/docker-client';
+import { carrierOf, expectNothingLeft, leftovers, pingOk, reachable, sh, waitCarrier } from './helpers';
 
 jest.setTimeout(180_000);
 
-afterEach(async () => {
-  const left = await leftovers();
-  expect(left).toEqual({ containers: [], networks: [] });
-});
+afterEach(expectNothingLeft);
 
 describe('two-vlan bring-up', () => {
   it('puts both hosts on internal networks with the planned addresses, endpoints and qdiscs', async () => {
@@ -22,7 +20,6 @@ describe('two-vlan bring-up', () => {
     expect(Object.keys(lab.hosts).sort()).toEqual(['pc1', 'pc2']);
     for (const path of plan.paths) {
       const net = lab.paths[path.name]!;
-      const { connectDocker } = await import('../lab/runtime/docker-client');
       const info = await (await connectDocker()).getNetwork(net.networkId).inspect();
       expect(info.Internal).toBe(true);
       expect(info.IPAM?.Config?.[0]?.Subnet).toBe(net.subnet);

@@ -4,43 +4,33 @@
  * the loader's default for three paths) opens a subflow to each: three subflows. net2 is cut
  * at 2 s and restored at 6 s.
  */
-import { loadTopologyFile } from '../lab/loader';
-import type { Plan } from '../lab/model/plan';
-import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { checkNamed, counterOf, eventAt, leftovers, mb, pathBytes, suiteOutDir } from './helpers';
+import { checkNamed, counterOf, eventAt, expectEveryCheckPasses, mb, pathBytes, runLabOnce } from './helpers';
 
 jest.setTimeout(180_000);
 
 describe('three-paths: three networks, three subflows, one cut and restored', () => {
-  let plan: Plan;
-  let outcome: RunOutcome;
+  const run = runLabOnce('three-paths');
   let cut: number;
   let restore: number;
 
-  beforeAll(async () => {
-    plan = loadTopologyFile('three-paths');
-    outcome = await runLab(plan, { outDir: suiteOutDir('three-paths') });
-    cut = eventAt(outcome.record, 'cut', 'net2');
-    restore = eventAt(outcome.record, 'restore', 'net2');
-  });
-
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+  beforeAll(() => {
+    cut = eventAt(run.outcome.record, 'cut', 'net2');
+    restore = eventAt(run.outcome.record, 'restore', 'net2');
   });
 
   it('plans two announcements and room for two joins', () => {
-    expect(plan.hosts.find((h) => h.name === 'pc1')?.mptcp.endpoints.map((e) => `${e.path}:${e.flags.join(',')}`)).toEqual(['net2:signal', 'net3:signal']);
-    expect(plan.hosts.find((h) => h.name === 'pc2')?.mptcp.limits).toEqual({ subflows: 2, addAddrAccepted: 2 });
+    expect(run.plan.hosts.find((h) => h.name === 'pc1')?.mptcp.endpoints.map((e) => `${e.path}:${e.flags.join(',')}`)).toEqual(['net2:signal', 'net3:signal']);
+    expect(run.plan.hosts.find((h) => h.name === 'pc2')?.mptcp.limits).toEqual({ subflows: 2, addAddrAccepted: 2 });
   });
 
   it('passes every check', () => {
-    const { checks, exitCode } = outcome;
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    const { checks, exitCode } = run.outcome;
+    expectEveryCheckPasses(checks);
     expect(exitCode).toBe(0);
   });
 
   it('opens three subflows: two ADD_ADDR sent, two MP_JOIN received', () => {
-    const { record, checks } = outcome;
+    const { record, checks } = run.outcome;
     expect(counterOf(record, 'pc1', 'AddAddrTx')).toBe(2);
     expect(counterOf(record, 'pc2', 'AddAddr')).toBe(2);
     expect(counterOf(record, 'pc1', 'MPJoinSynRx')).toBeGreaterThanOrEqual(2);
@@ -52,7 +42,7 @@ describe('three-paths: three networks, three subflows, one cut and restored', ()
   });
 
   it('before the cut, each network carries a real share (≥ 20% of the bytes each)', () => {
-    const before = pathBytes(outcome.record, 500, cut);
+    const before = pathBytes(run.outcome.record, 500, cut);
     const total = before.net1! + before.net2! + before.net3!;
     const shares = Object.fromEntries(Object.entries(before).map(([p, b]) => [p, +(b / total).toFixed(3)]));
     expect(Object.entries(shares).filter(([, s]) => s < 0.2)).toEqual([]);
@@ -60,7 +50,7 @@ describe('three-paths: three networks, three subflows, one cut and restored', ()
   });
 
   it('during the cut, net2 is silent and net1 + net3 carry the transfer', () => {
-    const during = pathBytes(outcome.record, cut + 200, restore);
+    const during = pathBytes(run.outcome.record, cut + 200, restore);
     expect(during.net2).toBeLessThan(64 * 1024);
     // 4 s at up to 500 Mbit/s each, less the failover gap: measured 156-190 MB each.
     const seen = [mb(during.net1!), mb(during.net3!)];
@@ -68,7 +58,7 @@ describe('three-paths: three networks, three subflows, one cut and restored', ()
   });
 
   it('after the restore, net2 carries again', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     const after = pathBytes(record, restore, record.traffic.endedMs + 1000);
     const total = after.net1! + after.net2! + after.net3!;
     // Measured: about a third again (110-123 MB of ~350 MB).
@@ -76,7 +66,7 @@ describe('three-paths: three networks, three subflows, one cut and restored', ()
   });
 
   it('delivers the stream whole', () => {
-    const { record } = outcome;
+    const { record } = run.outcome;
     expect(record.traffic.completed).toBe(true);
     expect(record.traffic.integrity?.ok).toBe(true);
   });

@@ -11,18 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../lab/report/headless-chromium';
-import { evaluateChecks } from '../lab/checks';
 import { loadTopologyFile } from '../lab/loader';
 import type { Plan } from '../lab/model/plan';
 import type { CheckResult, RunRecord } from '../lab/model/record';
-import { writeReports } from '../lab/report';
-import { startLab } from '../lab/run/start-lab';
-import { runTrafficPass } from '../lab/run/traffic-run';
-import { probeHost } from '../lab/runtime/probe';
-import { bytesBetween, checkNamed, counterOf, detailOf, eventAt, leftovers, mb, pathBytes, recordFromPass, REPO_ROOT, suiteOutDir, vethBytes } from './helpers';
+import { bytesBetween, checkNamed, counterOf, detailOf, eventAt, expectEveryCheckPasses, expectNothingLeft, heldLabPass, leftovers, mb, pathBytes, REPO_ROOT, vethBytes } from './helpers';
 
 jest.setTimeout(240_000);
-
 
 describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', () => {
   let plan: Plan;
@@ -34,30 +28,25 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
 
   beforeAll(async () => {
     plan = loadTopologyFile('two-vlan');
-    const caps = await probeHost();
-    const startedAt = new Date();
-    const lab = await startLab(plan);
-    try {
-      const receiver = lab.hosts[plan.traffic.receiver]!;
-      const veths = Object.fromEntries(plan.paths.map((p) => [p.name, receiver.interfaces[p.name]!.hostVeth]));
-      const before = Object.fromEntries(Object.entries(veths).map(([p, v]) => [p, vethBytes(v).txBytes]));
-      const clock = () => performance.now();
-      const pass = await runTrafficPass(lab, plan, { protocol: 'mptcp', intervalMs: 100, seed: lab.runId, clock, timeline: plan.timeline });
-      for (const [p, v] of Object.entries(veths)) ownDelta[p] = vethBytes(v).txBytes - (before[p] ?? 0);
-      record = recordFromPass(lab, plan, pass, { startedAt, intervalMs: 100, kernel: caps.kernel, docker: caps.docker.version, netem: caps.qdiscs.netem });
-    } finally {
-      await lab.stop();
-    }
-    checks = evaluateChecks(record);
-    files = await writeReports(suiteOutDir('two-vlan'), record, checks);
+    let veths: Record<string, string> = {};
+    let before: Record<string, number> = {};
+    ({ record, checks, files } = await heldLabPass(plan, {
+      timeline: plan.timeline,
+      before: (lab) => {
+        const receiver = lab.hosts[plan.traffic.receiver]!;
+        veths = Object.fromEntries(plan.paths.map((p) => [p.name, receiver.interfaces[p.name]!.hostVeth]));
+        before = Object.fromEntries(Object.entries(veths).map(([p, v]) => [p, vethBytes(v).txBytes]));
+      },
+      after: () => {
+        for (const [p, v] of Object.entries(veths)) ownDelta[p] = vethBytes(v).txBytes - (before[p] ?? 0);
+      },
+    }));
   });
 
-  afterAll(async () => {
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
-  });
+  afterAll(expectNothingLeft);
 
   it('passes every check of the seed (exit code 0)', () => {
-    expect(checks.map((c) => `${c.name}: ${c.status} (${c.measured})`)).toEqual(checks.map((c) => `${c.name}: pass (${c.measured})`));
+    expectEveryCheckPasses(checks);
     expect(checks.map((c) => c.name)).toEqual(['mptcp', 'integrity', 'aggregate', 'failover:vlan181', 'recovery:vlan181', 'stall', 'subflows', 'kernelLog']);
   });
 
@@ -161,7 +150,7 @@ describe('two-vlan with an impossible bound, through the CLI', () => {
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
-    expect(await leftovers()).toEqual({ containers: [], networks: [] });
+    await expectNothingLeft();
   });
 
   it('aggregate min 3gbit with --size 200MB exits 1 and junit.xml holds the failed check with its numbers', async () => {
