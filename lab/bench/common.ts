@@ -37,7 +37,7 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 }
 
 /** `count` /24s no Docker network and no host route uses (the lab's pool, a random offset). */
-export async function freeSubnets(docker: Docker, count: number): Promise<string[]> {
+async function freeSubnets(docker: Docker, count: number): Promise<string[]> {
   const [networks, routes] = await Promise.all([docker.listNetworks(), readFile('/proc/net/route', 'utf8').catch(() => '')]);
   const inUse = [...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s && s.includes('.'))), ...parseProcRoutes(routes)];
   return allocateSubnets(count, inUse, Math.floor(Math.random() * 1024));

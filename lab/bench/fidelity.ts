@@ -6,7 +6,7 @@
  */
 import { loadTopologyFile } from '../loader';
 import { capacityBps, type Plan, type PlanTraffic } from '../model/plan';
-import { startLab } from '../run/start-lab';
+import { startLab, tmpfsFor } from '../run/start-lab';
 import type { BenchContext, SectionResult } from './common';
 import { benchPass, passProblem, passWarning } from './passes';
 import { trafficVariant } from './plans';
@@ -22,11 +22,12 @@ interface ToolRuns {
   maxSubflows: number[];
 }
 
-async function runTools(ctx: BenchContext, plans: Partial<Record<Tool, Plan>>, order: Tool[], repeats: number, tag: string, tmpfsBytes: number): Promise<Record<Tool, ToolRuns>> {
+async function runTools(ctx: BenchContext, plans: Partial<Record<Tool, Plan>>, order: Tool[], repeats: number, tag: string): Promise<Record<Tool, ToolRuns>> {
   const empty = (): ToolRuns => ({ goodputBps: [], problems: [], warnings: [], maxSubflows: [] });
   const out: Record<Tool, ToolRuns> = { http: empty(), iperf3: empty(), transfer: empty() };
-  const first = plans[order[0]!]!;
-  const lab = await startLab(first, { tmpfsBytes });
+  // One lab for every tool: its RAM disk must hold the largest file any of them needs (http's).
+  const tmpfsBytes = Math.max(...order.map((tool) => tmpfsFor(plans[tool]!)));
+  const lab = await startLab(plans[order[0]!]!, { tmpfsBytes });
   try {
     for (let r = 0; r < repeats; r++) {
       for (const tool of order) {
@@ -64,10 +65,9 @@ export async function benchFidelity(ctx: BenchContext): Promise<SectionResult> {
   const t = shaped.iperf3.traffic;
   const dataPaths = shaped.iperf3.paths.filter((p) => p.hosts.includes(t.sender) && p.hosts.includes(t.receiver)).map((p) => p.name);
   const capacity = capacityBps(shaped.iperf3, dataPaths, t.sender) ?? NaN;
-  const tmpfs = httpBytes + 64 * 1024 * 1024;
 
-  const s = await runTools(ctx, shaped, ['iperf3', 'transfer', 'http'], ctx.repeats.fidelity, 'shaped', tmpfs);
-  const u = await runTools(ctx, unshaped, ['iperf3', 'transfer'], ctx.repeats.fidelity, 'unshaped', 64 * 1024 * 1024);
+  const s = await runTools(ctx, shaped, ['iperf3', 'transfer', 'http'], ctx.repeats.fidelity, 'shaped');
+  const u = await runTools(ctx, unshaped, ['iperf3', 'transfer'], ctx.repeats.fidelity, 'unshaped');
 
   const section = 'fidelity';
   const capText = `${(capacity / 1e9).toFixed(2)} Gbit/s shaped`;

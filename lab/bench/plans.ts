@@ -23,8 +23,8 @@ export interface TrafficVariant {
   label: string;
 }
 
-/** The port each tool listens on by default (the loader's rule). */
-export function defaultPort(tool: PlanTraffic['tool']): number {
+/** The port each tool listens on by default (the loader's rule, lab/loader/resolve-traffic.ts). */
+function defaultPort(tool: PlanTraffic['tool']): number {
   return tool === 'http' ? 8080 : 5201;
 }
 
