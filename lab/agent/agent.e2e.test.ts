@@ -1,6 +1,6 @@
 /**
- * The agent as the image runs it: transpiled like the image build does (transpileModule,
- * CommonJS, ES2020) and run by `node` as a child process, on 127.0.0.1 only. Its output is
+ * The agent as the image runs it: compiled by the image build's own compileAgent (CommonJS,
+ * ES2020) and run by `node` as a child process, on 127.0.0.1 only. Its output is
  * read with lab/traffic's parser, so the two cannot drift apart. AGENT_NODE may name
  * another node binary (e.g. Debian's Node 18) to run it with.
  */
@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { compileAgent } from '../image/build';
 import { parseAgentLine, type AgentLine, type DoneLine, type ProgressLine } from '../traffic/agent-lines';
 import { compareTransferEnds } from '../traffic/transfer';
 import { streamSha256 } from './agent';
@@ -24,9 +24,7 @@ const running: ChildProcess[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mptcp-lab-agent-'));
   agentJs = join(dir, 'agent.js');
-  const source = readFileSync(join(__dirname, 'agent.ts'), 'utf8');
-  const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } });
-  writeFileSync(agentJs, out.outputText);
+  writeFileSync(agentJs, compileAgent(readFileSync(join(__dirname, 'agent.ts'), 'utf8')));
 });
 
 afterEach(() => {
