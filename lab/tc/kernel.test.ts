@@ -95,7 +95,7 @@ function carrierUp(ns: string, dev: string): boolean {
   return !!link && link.flags.includes('LOWER_UP') && link.operstate === 'UP';
 }
 
-describeNetns(`lab/tc argv on this kernel (namespaces ${TAG}-*)`, () => {
+describeNetns(`lab/tc argv on this kernel (namespaces ${TAG}-*)${env.netns ? '' : ` (skipped: ${env.why})`}`, () => {
   let server: ChildProcess | undefined;
   jest.setTimeout(30_000);
 

@@ -58,7 +58,7 @@ describe('output parsers', () => {
 
 // The argv above, run for real on 127.0.0.1 when busybox is installed (it is in the image).
 const hasBusybox = spawnSync('busybox', ['--help']).status === 0;
-(hasBusybox ? describe : describe.skip)('busybox httpd + wget on loopback', () => {
+(hasBusybox ? describe : describe.skip)(`busybox httpd + wget on loopback${hasBusybox ? '' : ' (skipped: no busybox on this machine)'}`, () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'mptcp-lab-http-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -70,7 +70,7 @@ describe('parseIperfJson (iperf3 3.12 fixtures)', () => {
 
 // The argv above, run for real on 127.0.0.1 when iperf3 is installed (it is in the image).
 const hasIperf3 = spawnSync('iperf3', ['--version']).status === 0;
-(hasIperf3 ? it : it.skip)('runs a 1 s loopback download with the built argv', async () => {
+(hasIperf3 ? it : it.skip)(`runs a 1 s loopback download with the built argv${hasIperf3 ? '' : ' (skipped: no iperf3 on this machine)'}`, async () => {
   const port = await new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const p = (s.address() as { port: number }).port;
