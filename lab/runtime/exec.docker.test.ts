@@ -1,20 +1,13 @@
 /** exec.ts against a real container of the lab image (needs a Docker engine). */
-import { spawnSync } from 'node:child_process';
 import type Docker from 'dockerode';
 import { LabError } from '../model/errors';
 import { ensureLabImage } from '../image/build';
+import { describeUnless, dockerUnavailable } from '../image/docker-for-tests';
 import { connectDocker } from './docker-client';
 import { dockerExec, dockerStream } from './exec';
 import { LABELS } from './types';
 
-const ping = spawnSync(process.execPath, ['-e', "new (require('dockerode'))().ping().then(()=>process.exit(0),e=>{console.error(e.message);process.exit(1)})"], {
-  cwd: __dirname,
-  timeout: 10_000,
-  encoding: 'utf8',
-});
-const noDocker = ping.status === 0 ? undefined : `Docker engine not reachable (${(ping.stderr || ping.error?.message || '').trim()})`;
-if (noDocker) console.warn(`exec.docker.test.ts skipped: ${noDocker}`);
-const describeDocker = noDocker ? describe.skip : describe;
+const describeDocker = describeUnless(dockerUnavailable(), __filename);
 
 jest.setTimeout(180_000);
 

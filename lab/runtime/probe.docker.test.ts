@@ -2,18 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
+import { describeUnless, dockerUnavailable } from '../image/docker-for-tests';
 import { connectDocker } from './docker-client';
 import { probeHost } from './probe';
 import { LABELS } from './types';
 
-const ping = spawnSync(process.execPath, ['-e', "new (require('dockerode'))().ping().then(()=>process.exit(0),e=>{console.error(e.message);process.exit(1)})"], {
-  cwd: __dirname,
-  timeout: 10_000,
-  encoding: 'utf8',
-});
-const noDocker = ping.status === 0 ? undefined : `Docker engine not reachable (${(ping.stderr || ping.error?.message || '').trim()})`;
-if (noDocker) console.warn(`probe.docker.test.ts skipped: ${noDocker}`);
-const describeDocker = noDocker ? describe.skip : describe;
+const describeDocker = describeUnless(dockerUnavailable(), __filename);
 
 jest.setTimeout(600_000);
 
