@@ -1,10 +1,9 @@
 /** What every bench section shares: the context, timing, and one lab / one script bring-up and teardown. */
-import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import type { Plan } from '../model/plan';
 import { startLab, tmpfsFor } from '../run/start-lab';
 import { newRunId } from '../runtime/docker-lab';
-import { parseProcRoutes } from '../runtime/host-routes';
+import { subnetsInUse } from '../runtime/subnets-in-use';
 import { allocateSubnets } from '../runtime/subnet-pool';
 import type { Repeats } from './args';
 import type { LoadMark } from './env';
@@ -38,9 +37,7 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 
 /** `count` /24s no Docker network and no host route uses (the lab's pool, a random offset). */
 async function freeSubnets(docker: Docker, count: number): Promise<string[]> {
-  const [networks, routes] = await Promise.all([docker.listNetworks(), readFile('/proc/net/route', 'utf8').catch(() => '')]);
-  const inUse = [...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s && s.includes('.'))), ...parseProcRoutes(routes)];
-  return allocateSubnets(count, inUse, Math.floor(Math.random() * 1024));
+  return allocateSubnets(count, await subnetsInUse(docker), Math.floor(Math.random() * 1024));
 }
 
 export interface LabTiming {

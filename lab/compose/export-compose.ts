@@ -16,7 +16,7 @@
  * The document building is pure (`buildComposeExport`); `exportCompose` gathers what it
  * needs from the host (image tag, subnets in use, netem) and writes the files.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import YAML from 'yaml';
@@ -28,7 +28,7 @@ import { labImageTag, readImageInputs } from '../image/hash';
 import { connectDocker } from '../runtime/docker-client';
 import { formatCommand } from '../runtime/exec';
 import { buildConfigureRequest, mptcpSysctls, type ConfigureRequest, type ConfigureStep } from '../runtime/host-config';
-import { parseProcRoutes } from '../runtime/host-routes';
+import { subnetsInUse } from '../runtime/subnets-in-use';
 import { probeHost } from '../runtime/probe';
 import { allocateSubnets, POOL_SIZE_24 } from '../runtime/subnet-pool';
 import { LABELS } from '../runtime/types';
@@ -299,13 +299,6 @@ export function planSubnets(plan: Plan, inUse: readonly string[]): Record<string
   let k = 0;
   for (const p of plan.paths) out[p.name] = p.subnet === 'auto' ? picked[k++]! : p.subnet;
   return out;
-}
-
-async function subnetsInUse(docker: Docker | undefined): Promise<string[]> {
-  const routes = parseProcRoutes(await readFile('/proc/net/route', 'utf8').catch(() => ''));
-  if (!docker) return routes;
-  const networks = await docker.listNetworks();
-  return [...routes, ...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s && s.includes('.')))];
 }
 
 /** Loads the topology, settles image, subnets and netem, and writes the compose file and the configure files. */

@@ -5,7 +5,6 @@
  * or a signal at any point removes it all.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import type { Impairment, Plan, PlanHost } from '../model/plan';
 import { hostAddress } from '../model/plan';
@@ -26,7 +25,7 @@ import {
 import { Teardown } from './lifecycle';
 import { allocateSubnets } from './subnet-pool';
 import { LABELS, type AppliedShaping, type ExecOptions, type LabHost, type LabPath, type RunningLab, type StreamHandle } from './types';
-import { parseProcRoutes } from './host-routes';
+import { subnetsInUse } from './subnets-in-use';
 import { findHostVeths } from './host-veths';
 
 export interface StartLabOptions {
@@ -59,12 +58,6 @@ function labels(plan: Plan, runId: string, role: string): Record<string, string>
     [LABELS.role]: role,
     [LABELS.owner]: String(process.pid),
   };
-}
-
-async function subnetsInUse(docker: Docker): Promise<string[]> {
-  const [networks, routes] = await Promise.all([docker.listNetworks(), readFile('/proc/net/route', 'utf8').catch(() => '')]);
-  const fromDocker = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s && s.includes('.')));
-  return [...fromDocker, ...parseProcRoutes(routes)];
 }
 
 async function createNetworks(docker: Docker, plan: Plan, runId: string, teardown: Teardown): Promise<Record<string, LabPath>> {
