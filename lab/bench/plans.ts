@@ -6,6 +6,7 @@
  */
 import { loadTopologyText } from '../loader';
 import { resolveNeeds } from '../loader/resolve-needs';
+import { defaultPort } from '../loader/resolve-traffic';
 import { deepFreeze, type Plan, type PlanCheck, type PlanEvent, type PlanTraffic } from '../model/plan';
 
 export interface TrafficVariant {
@@ -21,11 +22,6 @@ export interface TrafficVariant {
   unshaped?: boolean;
   /** Why the variant exists, for the plan's notes. */
   label: string;
-}
-
-/** The port each tool listens on by default (the loader's rule, lab/loader/resolve-traffic.ts). */
-function defaultPort(tool: PlanTraffic['tool']): number {
-  return tool === 'http' ? 8080 : 5201;
 }
 
 /** A new frozen Plan: `plan` with the traffic tool and amount, timeline and checks replaced. */

@@ -15,7 +15,7 @@ export function resolveTraffic(t: TopologyParsed, notes: string[], sizeOverride?
     protocol: t.traffic.protocol,
     resume: t.traffic.resume,
     ...ends,
-    port: t.traffic.port ?? (t.traffic.tool === 'http' ? 8080 : 5201),
+    port: t.traffic.port ?? defaultPort(t.traffic.tool),
   };
   if (sizeOverride !== undefined) {
     const replaced = t.traffic.size !== undefined ? `size ${sizeText(t.traffic.size)}` : `duration ${timeText(t.traffic.duration ?? 0)}`;
@@ -24,4 +24,9 @@ export function resolveTraffic(t: TopologyParsed, notes: string[], sizeOverride?
   } else if (t.traffic.size !== undefined) traffic.sizeBytes = t.traffic.size;
   else if (t.traffic.duration !== undefined) traffic.durationMs = t.traffic.duration;
   return traffic;
+}
+
+/** The server port when the topology gives none: 8080 for http, iperf3's 5201 otherwise. */
+export function defaultPort(tool: PlanTraffic['tool']): number {
+  return tool === 'http' ? 8080 : 5201;
 }
