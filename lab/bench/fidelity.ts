@@ -5,7 +5,7 @@
  * One lab per case, tools interleaved on it: iperf3, transfer, http, iperf3, ...
  */
 import { loadTopologyFile } from '../loader';
-import { capacityBps, type Plan, type PlanTraffic } from '../model/plan';
+import { capacityBps, dataPaths, type Plan, type PlanTraffic } from '../model/plan';
 import { startLab, tmpfsFor } from '../run/start-lab';
 import type { BenchContext, SectionResult } from './common';
 import { benchPass, passProblem, passWarning } from './passes';
@@ -63,8 +63,7 @@ export async function benchFidelity(ctx: BenchContext): Promise<SectionResult> {
     transfer: trafficVariant(seed, { tool: 'transfer', durationMs, checks, unshaped: true, label: 'bench fidelity transfer unshaped' }),
   };
   const t = shaped.iperf3.traffic;
-  const dataPaths = shaped.iperf3.paths.filter((p) => p.hosts.includes(t.sender) && p.hosts.includes(t.receiver)).map((p) => p.name);
-  const capacity = capacityBps(shaped.iperf3, dataPaths, t.sender) ?? NaN;
+  const capacity = capacityBps(shaped.iperf3, dataPaths(shaped.iperf3).map((p) => p.name), t.sender) ?? NaN;
 
   const s = await runTools(ctx, shaped, ['iperf3', 'transfer', 'http'], ctx.repeats.fidelity, 'shaped');
   const u = await runTools(ctx, unshaped, ['iperf3', 'transfer'], ctx.repeats.fidelity, 'unshaped');

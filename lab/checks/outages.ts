@@ -2,7 +2,7 @@
  * Which paths were up when: outages from the recorded (actual, not planned) cut and restore
  * events, and the match between planned events and what the run recorded.
  */
-import type { PlanEvent } from '../model/plan';
+import { dataPaths as planDataPaths, type PlanEvent } from '../model/plan';
 import type { RecordedEvent, RunRecord } from '../model/record';
 import { trafficWindow, type Window } from './windows';
 
@@ -15,8 +15,7 @@ export interface Outage extends Window {
 
 /** The paths that join the data's sender and receiver: the ones whose capacity counts. */
 export function dataPaths(record: RunRecord): string[] {
-  const { sender, receiver } = record.plan.traffic;
-  return record.plan.paths.filter((p) => p.hosts.includes(sender) && p.hosts.includes(receiver)).map((p) => p.name);
+  return planDataPaths(record.plan).map((p) => p.name);
 }
 
 /** Every recorded cut with the restore that ended it; an unrestored cut lasts past the traffic. */

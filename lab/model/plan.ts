@@ -129,6 +129,12 @@ export function hostAddress(subnet: string, index: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+/** The paths joining the traffic's sender and receiver (the ones that can carry its data), in plan order. */
+export function dataPaths(plan: Pick<Plan, 'paths' | 'traffic'>): PlanPath[] {
+  const { sender, receiver } = plan.traffic;
+  return plan.paths.filter((p) => p.hosts.includes(sender) && p.hosts.includes(receiver));
+}
+
 /** Sum of the shaped rates of the given paths in the direction sender → receiver; undefined if any is unshaped. */
 export function capacityBps(plan: Plan, pathNames: readonly string[], sender: string): number | undefined {
   let sum = 0;

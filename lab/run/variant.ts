@@ -5,7 +5,7 @@
  * checks that watch them) the traffic can still reach.
  */
 import { TopologyError, type TopologyProblem } from '../model/errors';
-import { deepFreeze, type Impairment, type Plan, type PlanCheck, type PlanEvent } from '../model/plan';
+import { dataPaths, deepFreeze, type Impairment, type Plan, type PlanCheck, type PlanEvent } from '../model/plan';
 import { rateText, sizeText, timeText } from '../loader/human';
 import { resolveNeeds } from '../loader/resolve-needs';
 
@@ -112,9 +112,9 @@ function replaceTraffic(plan: Plan, s: VariantSettings, notes: string[]): void {
  * duration, or size / the sender's summed path rates (an impair event may raise one).
  */
 function earliestEnd(plan: Plan): { ms: number; why: string } | undefined {
-  const { sizeBytes, durationMs, sender, receiver } = plan.traffic;
+  const { sizeBytes, durationMs, sender } = plan.traffic;
   if (sizeBytes === undefined) return durationMs === undefined ? undefined : { ms: durationMs, why: `the traffic lasts ${timeText(durationMs)}` };
-  const paths = plan.paths.filter((p) => p.hosts.includes(sender) && p.hosts.includes(receiver));
+  const paths = dataPaths(plan);
   if (paths.length === 0) return undefined;
   let sum = 0;
   for (const path of paths) {

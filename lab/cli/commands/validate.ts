@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatProblem, TopologyError, UsageError } from '../../model/errors';
-import { capacityBps, type Plan, type PlanCheck, type PlanHost, type PlanPath } from '../../model/plan';
+import { capacityBps, dataPaths, type Plan, type PlanCheck, type PlanHost, type PlanPath } from '../../model/plan';
 import { formatRate, formatSize, parseSize } from '../../model/units';
 import { describeCheck, describeImpairment, displayPath, loadTopologyFile } from '../../loader';
 import { optionValue } from './options';
@@ -105,7 +105,7 @@ function formatTraffic({ traffic: t }: Plan): string {
 /** What a percentage bound comes to in bit/s, where the plan says what it is a percentage of. */
 function boundFigure(plan: Plan, c: PlanCheck): string {
   const t = plan.traffic;
-  const data = plan.paths.filter((p) => p.hosts.includes(t.sender) && p.hosts.includes(t.receiver)).map((p) => p.name);
+  const data = dataPaths(plan).map((p) => p.name);
   let of: readonly string[] | undefined;
   if (c.kind === 'aggregate' && 'percent' in c.min) of = data;
   if (c.kind === 'failover' && 'percent' in c.min) {
