@@ -24,7 +24,7 @@ describe('unknown keys, at every depth, point at the key and list the allowed ke
   });
   test('in a host, with a did-you-mean', () => {
     const p = onlyProblem(HOSTS_BLOCK.replace('role: server', 'role: server\n    rol: x') + 'paths: {a: {}}\ntraffic: {tool: iperf3, duration: 5s}\n');
-    expectAt(p, 5, 5, 'hosts.pc1.rol', 'unknown key "rol" (did you mean "role"?) (allowed: role, mptcp)');
+    expectAt(p, 5, 5, 'hosts.pc1.rol', 'unknown key "rol" (did you mean "role"?) (allowed: role, mptcp, tcp)');
   });
   test('in a path', () => {
     const text = yaml`
@@ -53,11 +53,11 @@ describe('unknown keys, at every depth, point at the key and list the allowed ke
   });
   test('in a timeline event', () => {
     const p = onlyProblem(HEAD + 'timeline:\n  - at: 3s\n    kut: vlan181\n');
-    expectAt(p, 7, 5, 'timeline[0].kut', 'unknown key "kut" (did you mean "cut"?) (allowed: at, cut, restore, impair, mode, set, from)');
+    expectAt(p, 7, 5, 'timeline[0].kut', 'unknown key "kut" (did you mean "cut"?) (allowed: at, cut, restore, impair, fault, unfault, mode, set, from, every)');
   });
   test('in a check', () => {
     const p = onlyProblem(HEAD + 'checks:\n  aggregate:\n    min: 85%\n    max: 99%\n');
-    expectAt(p, 8, 5, 'checks.aggregate.max', 'unknown key "max" (allowed: min)');
+    expectAt(p, 8, 5, 'checks.aggregate.max', 'unknown key "max" (allowed: min, perPath)');
   });
 });
 
@@ -128,10 +128,12 @@ describe('YAML itself', () => {
     expectAt(p as never, 3, 1, '', 'YAML syntax error: Tabs are not allowed as indentation');
   });
   test('a list instead of a mapping', () => {
-    expectAt(onlyProblem('- pc1\n- pc2\n'), 1, 1, '', 'expected a mapping with the keys name, description, hosts, paths, traffic, timeline, checks; got a list');
+    expectAt(onlyProblem('- pc1\n- pc2\n'), 1, 1, '', 'lab.yaml is not a topology (expected a YAML mapping with description, hosts, paths, traffic)');
   });
-  test('a scalar instead of a mapping', () => {
-    expectAt(onlyProblem('just text\n'), 1, 1, '', 'got "just text"');
+  test('a scalar instead of a mapping is not echoed back', () => {
+    const p = onlyProblem('just text\n');
+    expectAt(p, 1, 1, '', 'lab.yaml is not a topology');
+    expect(p.message).not.toContain('just text');
   });
   test('an alias without its anchor', () => {
     expectAt(onlyProblem(HEAD + 'timeline: *events\n'), 5, 11, 'timeline', 'unknown alias *events');
@@ -212,7 +214,7 @@ describe('missing and contradictory keys', () => {
   });
   test('mode on a restore', () => {
     const text = HEAD + 'timeline:\n  - {at: 3s, cut: vlan181}\n  - at: 6s\n    restore: vlan181\n    mode: down\n';
-    expectAt(onlyProblem(text), 9, 5, 'timeline[1].mode', 'mode applies to cut events only');
+    expectAt(onlyProblem(text), 9, 5, 'timeline[1].mode', 'mode applies to cut and fault events only');
   });
   test('an event that both cuts and restores', () => {
     expectAt(onlyProblem(HEAD + 'timeline:\n  - at: 3s\n    cut: vlan181\n    restore: vlan180\n'), 8, 5, 'timeline[0].restore', 'an event does one thing');
@@ -356,5 +358,213 @@ describe('--size', () => {
   });
   test('a size override above 64 GB', () => {
     expect(problemsOf(HEAD, { sizeOverride: 100e12 })[0]?.message).toContain('above 64 GB');
+  });
+});
+
+const CUT_RESTORE = 'timeline:\n  - {at: 3s, cut: vlan181}\n  - {at: 6s, restore: vlan181}\n';
+const IPERF_10S = HEAD.replace('tool: http, size: 2.5GB', 'tool: iperf3, duration: 10s');
+
+describe('bounds that can never fail are refused, saying why (issue 9, item 8)', () => {
+  test('aggregate min 0%', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  aggregate: {min: 0%}\n'), 6, 20, 'checks.aggregate.min', '0% can never fail: goodput is never below 0, so aggregate ≥ 0 always holds');
+  });
+  test('aggregate min 0bit', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  aggregate: {min: 0bit}\n'), 6, 20, 'checks.aggregate.min', '0 bit/s can never fail');
+  });
+  test('aggregate perPath 0mbit', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  aggregate: {min: 85%, perPath: 0mbit}\n'), 6, 34, 'checks.aggregate.perPath', "a path's throughput is never below 0");
+  });
+  test('failover min 0mbit', () => {
+    expectAt(onlyProblem(HEAD + CUT_RESTORE + 'checks:\n  failover: {min: 0mbit, within: 2s}\n'), 9, 19, 'checks.failover.min', 'failover ≥ 0 is reached at the instant of the cut');
+  });
+  test('failover within 1h, beyond a size-limited transfer over shaped paths', () => {
+    expectAt(
+      onlyProblem(HEAD + CUT_RESTORE + 'checks:\n  failover: {min: 85%, within: 1h}\n'),
+      9, 32, 'checks.failover.within',
+      "within 3600 s can never fail: it is at or beyond the traffic's planned length (2.5 GB at 2 Gbit/s can end at 10 s), so no failover is ever late",
+    );
+  });
+  test('failover within equal to a duration', () => {
+    expectAt(onlyProblem(IPERF_10S + CUT_RESTORE + 'checks:\n  failover: {min: 85%, within: 10s}\n'), 9, 32, 'checks.failover.within', 'the traffic lasts 10 s');
+  });
+  test('stall below 0bit', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  stall: {below: 0bit, longerThan: 1s}\n'), 6, 18, 'checks.stall.below', 'it never stalls below 0');
+  });
+  test('stall longer than the whole duration', () => {
+    expectAt(onlyProblem(IPERF_10S + 'checks:\n  stall: {below: 10%, longerThan: 10s}\n'), 6, 35, 'checks.stall.longerThan', 'the traffic lasts 10 s, so no stall can be longer');
+  });
+  test('kernelLog maxErrors 1000000 (the rule: at most 100)', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  kernelLog: {maxErrors: 1000000}\n'), 6, 26, 'checks.kernelLog.maxErrors', 'maxErrors 1000000 never fails in practice: a run that logs more than 100 MPTCP error lines has failed whatever the bound, so at most 100 is accepted');
+  });
+  test('kernelLog maxErrors 100 is still a bound', () => {
+    expect(() => problemsOf(HEAD + 'checks:\n  kernelLog: {maxErrors: 100}\n')).toThrow('expected a TopologyError');
+  });
+  test('recovery min 0%', () => {
+    expectAt(onlyProblem(HEAD + CUT_RESTORE + 'checks:\n  recovery: {within: 1s, min: 0%}\n'), 9, 31, 'checks.recovery.min', 'a restored path always carries ≥ 0');
+  });
+  test('subflows min 1 with no max', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  subflows: {min: 1}\n'), 6, 19, 'checks.subflows.min', 'subflows ≥ 1 with no max can never fail a run that moved data');
+  });
+  test('subflows min 1, max 1 can fail (a second subflow) and loads', () => {
+    expect(() => problemsOf(HEAD + 'checks:\n  subflows: {min: 1, max: 1}\n')).toThrow('expected a TopologyError');
+  });
+  test('backupIdle maxBytes at or above the whole transfer', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  backupIdle: {path: vlan181, maxBytes: 3GB}\n'), 6, 41, 'checks.backupIdle.maxBytes', 'the whole transfer is 2.5 GB, so vlan181 cannot carry more than that');
+  });
+  test('backupIdle maxBytes above what the shaped path carries in the duration', () => {
+    expectAt(onlyProblem(IPERF_10S + 'checks:\n  backupIdle: {path: vlan181, maxBytes: 2GB}\n'), 6, 41, 'checks.backupIdle.maxBytes', 'vlan181 is shaped to 1 Gbit/s, so in 10 s it carries at most 1.25 GB');
+  });
+});
+
+describe('events and checks on a path the traffic does not use are refused (issue 9, item 9)', () => {
+  const SIDE = yaml`
+    description: t
+    hosts: {pc1: {role: server}, pc2: {role: client}, pc3: {role: client}}
+    paths: {lan: {rate: 1gbit}, side: {rate: 1gbit, hosts: [pc1, pc3]}}
+    traffic: {tool: http, size: 2.5GB, client: pc2}
+  `;
+  test('a cut and a restore of a path the receiver has no interface on', () => {
+    const problems = problemsOf(SIDE + 'timeline:\n  - {at: 3s, cut: side}\n  - {at: 6s, restore: side}\n');
+    expect(problems).toHaveLength(2);
+    expectAt(problems[0] as never, 6, 19, 'timeline[0].cut', 'path side joins pc1, pc3 only; the traffic goes pc1 → pc2 and pc2 has no interface on it, so it carries 0 B and a cut of it would pass trivially; use a path joining pc1 and pc2 (lan)');
+    expectAt(problems[1] as never, 7, 23, 'timeline[1].restore', 'a restore of it would pass trivially');
+  });
+  test('backupIdle on such a path', () => {
+    expectAt(onlyProblem(SIDE + 'checks:\n  backupIdle: {path: side, maxBytes: 1MB}\n'), 6, 22, 'checks.backupIdle.path', 'path side joins pc1, pc3 only');
+  });
+  test('an upload: the sender is the client', () => {
+    const text = SIDE.replace('client: pc2', 'client: pc2, direction: upload') + 'timeline:\n  - {at: 3s, cut: side}\n  - {at: 6s, restore: side}\n';
+    expect(problemsOf(text)[0]?.message).toContain('the traffic goes pc2 → pc1 and pc2 has no interface on it');
+  });
+});
+
+describe('timeline gaps (issue 9, item 14)', () => {
+  test('a cut at 0 s with a declared aggregate: no time with every path up', () => {
+    const text = HEAD + 'timeline:\n  - {at: 0s, cut: vlan181}\n  - {at: 3s, restore: vlan181}\nchecks:\n  aggregate: {min: 85%}\n';
+    expectAt(onlyProblem(text), 6, 10, 'timeline[0].at', 'the cut of vlan181 at 0 ms falls in the first 500 ms (the warm-up, TCP slow start), so the declared aggregate check has no time with every path up to measure');
+  });
+  test('a cut within the warm-up (500ms) with a declared aggregate', () => {
+    const text = HEAD + 'timeline:\n  - {at: 500ms, cut: vlan181}\n  - {at: 3s, restore: vlan181}\nchecks:\n  aggregate: {min: 85%}\n';
+    expectAt(onlyProblem(text), 6, 10, 'timeline[0].at', 'falls in the first 500 ms');
+  });
+  test('a zero-length outage: cut and restore at the same time', () => {
+    expectAt(onlyProblem(HEAD + 'timeline:\n  - {at: 3s, cut: vlan181}\n  - {at: 3s, restore: vlan181}\n'), 7, 10, 'timeline[1].at', 'path vlan181 is restored at 3 s, the moment it is cut (timeline[0]): an outage of 0 ms tests nothing');
+  });
+  test('a declared failover where a cut leaves no data path up', () => {
+    const text = HEAD + 'timeline:\n  - {at: 1s, cut: vlan180}\n  - {at: 1s, cut: vlan181}\n  - {at: 3s, restore: vlan180}\n  - {at: 3s, restore: vlan181}\nchecks:\n  failover: {min: 85%, within: 1s}\n';
+    expectAt(onlyProblem(text), 11, 13, 'checks.failover', 'the cut of vlan180 at 1 s (timeline[0]) leaves no data path up: vlan181 (cut at 1 s) is cut too, so there is nothing to fail over to and failover can never be measured');
+  });
+  test('a single data path cut, with a declared failover', () => {
+    const text = 'description: t\nhosts: {pc1: {role: server}, pc2: {role: client}}\npaths: {a: {rate: 1gbit}}\ntraffic: {tool: iperf3, duration: 10s}\ntimeline:\n  - {at: 3s, cut: a}\n  - {at: 5s, restore: a}\nchecks:\n  failover: {min: 100mbit, within: 1s}\n';
+    expect(onlyProblem(text).message).toContain('the cut of a at 3 s (timeline[0]) leaves no data path up, so there is nothing to fail over to');
+  });
+});
+
+describe('units the lab cannot honour (issue 9, item 15)', () => {
+  const pathWith = (field: string) => yaml`
+    description: t
+    hosts: {pc1: {role: server}, pc2: {role: client}}
+    paths:
+      vlan180:
+        ${field}
+    traffic: {tool: http, size: 1GB}
+  `;
+  test('rate 0.4bit: not a whole number of bits', () => {
+    expectAt(onlyProblem(pathWith('rate: 0.4bit')), 5, 11, 'paths.vlan180.rate', 'a rate is a whole number of bits per second: "0.4bit" is 0.4 bit/s');
+  });
+  test('rate 4bit: below what tc can shape', () => {
+    expectAt(onlyProblem(pathWith('rate: 4bit')), 5, 11, 'paths.vlan180.rate', 'a rate below 8bit (1 byte per second) is below what tc can shape');
+  });
+  test('a bound of 0.5bit is not a whole number of bits either', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  aggregate: {min: 0.5bit}\n'), 6, 20, 'checks.aggregate.min', 'expected a percentage of the capacity (85%) or a rate (1.7gbit), got "0.5bit"');
+  });
+  test('traffic duration 0.5us', () => {
+    expectAt(onlyProblem(HEAD.replace('tool: http, size: 2.5GB', 'tool: iperf3, duration: 0.5us')), 4, 35, 'traffic.duration', "0.5us is not a whole number of milliseconds, which is what the lab's clock counts");
+  });
+  test('an event at 1.5ms', () => {
+    expectAt(onlyProblem(HEAD + 'timeline:\n  - {at: 1.5ms, cut: vlan181}\n'), 6, 10, 'timeline[0].at', '1.5ms is not a whole number of milliseconds');
+  });
+  test('failover within 500us', () => {
+    expectAt(onlyProblem(HEAD + CUT_RESTORE + 'checks:\n  failover: {min: 85%, within: 500us}\n'), 9, 32, 'checks.failover.within', '500us is not a whole number of milliseconds');
+  });
+  test('stall longerThan 0.1ms', () => {
+    expectAt(onlyProblem(HEAD + 'checks:\n  stall: {below: 10%, longerThan: 0.1ms}\n'), 6, 35, 'checks.stall.longerThan', '100us is not a whole number of milliseconds');
+  });
+  test('recovery hold 0ms', () => {
+    expectAt(onlyProblem(HEAD + CUT_RESTORE + 'checks:\n  recovery: {within: 1s, hold: 0ms}\n'), 9, 32, 'checks.recovery.hold', 'a duration must be at least 1ms');
+  });
+  test('a delay of 0.5us: netem counts whole microseconds', () => {
+    expectAt(onlyProblem(pathWith('delay: 0.5us')), 5, 12, 'paths.vlan180.delay', '0.5us is not a whole number of microseconds, the smallest step netem takes');
+  });
+  test('a delay of 1us is fine', () => {
+    expect(() => problemsOf(pathWith('delay: 1us'))).toThrow('expected a TopologyError');
+  });
+  const twoSubnets = (a: string) => `description: t\nhosts: {pc1: {role: server}, pc2: {role: client}}\npaths:\n  a: {subnet: ${a}}\n  b: {subnet: 10.181.0.0/24}\ntraffic: {tool: iperf3, duration: 5s}\n`;
+  test.each([
+    ['127.0.0.0/24', 'is in 127.0.0.0/8, loopback'],
+    ['224.1.0.0/16', 'is in 224.0.0.0/4, multicast'],
+    ['169.254.3.0/24', 'is in 169.254.0.0/16, link-local'],
+    ['0.0.0.0/16', 'is in 0.0.0.0/8, "this network"'],
+    ['250.0.0.0/16', 'is in 240.0.0.0/4, reserved'],
+  ])('a subnet in a reserved range: %s', (subnet, message) => {
+    expectAt(onlyProblem(twoSubnets(subnet)), 4, 15, 'paths.a.subnet', `${subnet} ${message}`);
+  });
+});
+
+describe('a schema problem does not hide the semantic problems of the same section (issue 9, item 15)', () => {
+  test('an unknown key in one host, a traffic.server naming no host', () => {
+    const text = yaml`
+      description: t
+      hosts:
+        pc1: {role: server, colour: red}
+        pc2: {role: client}
+      paths: {vlan180: {rate: 1gbit}}
+      traffic: {tool: http, size: 1GB, server: pc9}
+    `;
+    expect(problemsOf(text).map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`)).toEqual([
+      '3:23 hosts.pc1.colour: unknown key "colour" (allowed: role, mptcp, tcp)',
+      '6:42 traffic.server: no host named "pc9" (hosts: pc1, pc2)',
+    ]);
+  });
+  test('an unknown key in a path, an overlapping subnet in another', () => {
+    const text = yaml`
+      description: t
+      hosts: {pc1: {role: server}, pc2: {role: client}}
+      paths:
+        a: {subnet: 10.180.0.0/16, bandwith: 1gbit}
+        b: {subnet: 10.180.1.0/24}
+      traffic: {tool: iperf3, duration: 5s}
+    `;
+    expect(problemsOf(text).map((p) => p.path)).toEqual(['paths.a.bandwith', 'paths.b.subnet']);
+  });
+  test('a typo of the only cut is one problem, not also "failover needs a cut"', () => {
+    const p = onlyProblem(HEAD + 'timeline:\n  - {at: 3s, kut: vlan181}\nchecks:\n  failover: {min: 85%, within: 1s}\n');
+    expectAt(p, 6, 14, 'timeline[0].kut', 'unknown key "kut"');
+  });
+  test('a typo of a rate is one problem, not also "percent of what?"', () => {
+    const text = HEAD.replace('vlan181: {rate: 1gbit}', 'vlan181: {rte: 1gbit}') + 'checks:\n  aggregate: {min: 85%}\n';
+    expectAt(onlyProblem(text), 3, 43, 'paths.vlan181.rte', 'unknown key "rte" (did you mean "rate"?)');
+  });
+});
+
+describe('a file that is not a topology is not echoed back (issue 18, item 5)', () => {
+  const SHADOW = [
+    'root:$y$j9T$abcdefghijklmnopqrstuv$0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabc:19000:0:99999:7:::',
+    'daemon:*:19000:0:99999:7:::',
+    'bin:*:19000:0:99999:7:::',
+    '',
+  ].join('\n');
+  test('one problem, naming the file, quoting none of its lines', () => {
+    const problems = problemsOf(SHADOW, {}, '../../etc/shadow');
+    expect(problems).toEqual([{ file: '../../etc/shadow', line: 1, col: 1, path: '', message: '../../etc/shadow is not a topology (expected a YAML mapping with description, hosts, paths, traffic)' }]);
+    const shown = JSON.stringify(problems);
+    for (const word of ['root', 'daemon', '19000', '$y$']) expect(shown).not.toContain(word);
+  });
+  test('a long unknown key in a topology is cut to 40 characters', () => {
+    const key = 'k'.repeat(60);
+    const p = onlyProblem(HEAD + `${key}: 1\n`);
+    expect(p.path).toBe('k'.repeat(40) + '…');
+    expect(p.message).toContain(`unknown key "${'k'.repeat(40)}…"`);
+    expect(p.message).not.toContain('k'.repeat(41));
   });
 });

@@ -22,8 +22,28 @@ export function parseSubnet(text: string): Ipv4Subnet {
   if (base !== address) {
     throw new Error(`${text} is not a network address (its host bits are set); did you mean ${formatAddress(base)}/${prefix}?`);
   }
+  const reserved = RESERVED.find((r) => overlaps(r.subnet, { base, prefix, size }));
+  if (reserved) {
+    throw new Error(`${text} is in ${reserved.text}, ${reserved.what}: it cannot be a lab network; use a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
+  }
   return { base, prefix, size };
 }
+
+function range(text: string, what: string): { subnet: Ipv4Subnet; text: string; what: string } {
+  const [addr, bits] = text.split('/');
+  const prefix = Number(bits);
+  const base = (addr ?? '').split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  return { subnet: { base, prefix, size: 2 ** (32 - prefix) }, text, what };
+}
+
+/** Ranges that are never a network between hosts (RFC 6890): a lab subnet in one is refused. */
+const RESERVED = [
+  range('0.0.0.0/8', '"this network" (addresses as sources only)'),
+  range('127.0.0.0/8', 'loopback (it never leaves a host)'),
+  range('169.254.0.0/16', 'link-local (self-assigned addresses, not routed)'),
+  range('224.0.0.0/4', 'multicast (group addresses, not hosts)'),
+  range('240.0.0.0/4', 'reserved (240/4, including the broadcast address 255.255.255.255)'),
+];
 
 /** Whether two subnets share any address. */
 export function overlaps(a: Ipv4Subnet, b: Ipv4Subnet): boolean {

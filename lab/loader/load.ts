@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TopologyError } from '../model/errors';
 import { deepFreeze, type Plan } from '../model/plan';
+import { isEmptyVariant, type Variant } from '../model/variant';
+import { applyVariantToTopology } from './apply-variant';
 import { NAME_PATTERN } from '../model/schema';
 import { checkChecks } from './check-checks';
 import { checkImpairments } from './check-impairments';
@@ -24,6 +26,13 @@ import { readYamlSource } from './yaml-source';
 export interface LoadOptions {
   /** Bytes; replaces the traffic's size (from `--size`). Events the smaller transfer cannot reach are dropped with a note. */
   sizeOverride?: number;
+  /**
+   * A variant (one `--matrix` cell, loadTopology's overrides): applied to the parsed topology
+   * before every rule below runs, so a variant is judged as the file is (netem's needs, jitter
+   * without a delay, events the traffic can no longer reach and the checks that watch them). Its
+   * size or duration wins over `sizeOverride`.
+   */
+  variant?: Variant;
 }
 
 /** Loads `<repo>/topologies/<name>.yaml` for a bare name, or the given file path, into a frozen Plan. */
@@ -54,18 +63,34 @@ function buildPlan(text: string, shown: string, source: string, opts: LoadOption
     throw new TopologyError(yaml.syntaxProblems.map((p) => ({ file: shown, line: p.line, col: p.col, path: formatYamlPath(p.path), message: p.message })));
   }
   const problems = new ProblemList(shown, yaml.locate);
-  const { sections, names, complete } = parseTopologyData(yaml.data, problems);
+  const parsed = parseTopologyData(yaml.data, problems);
+  const { names, notTopology } = parsed;
+  if (notTopology) problems.throwIfAny();
+  const variant = isEmptyVariant(opts.variant) ? undefined : opts.variant;
+  let { sections, complete } = parsed;
+  let variantNotes: string[] = [];
+  if (variant && complete) {
+    // Only a topology that parsed whole is varied: a broken file's problems are its own.
+    ({ topology: complete, notes: variantNotes } = applyVariantToTopology(complete, variant));
+    sections = complete;
+  }
+  const variesTraffic = variant !== undefined && (variant.settings.sizeBytes !== undefined || variant.settings.durationMs !== undefined);
+  const sizeOverride = variesTraffic ? undefined : opts.sizeOverride;
+  if (variesTraffic && opts.sizeOverride !== undefined) variantNotes.push(`--size ${sizeText(opts.sizeOverride)} gives way to the variant's traffic (${variant!.label})`);
+  // What varies the lab, as the notes and skip reasons name it: `--size 200 MB`, `rate=100mbit`.
+  const overrideLabel = [variant?.label, sizeOverride !== undefined ? `--size ${sizeText(sizeOverride)}` : undefined].filter(Boolean).join(' ') || undefined;
   const ctx = { s: sections, names, problems };
   checkStructure(ctx);
   checkSubnets(ctx);
   checkImpairments(ctx);
-  checkTimeline(ctx, opts.sizeOverride);
+  checkTimeline(ctx, overrideLabel !== undefined);
   checkChecks(ctx);
   // An invalid `name:` is already a problem; only an absent one defaults to the file name.
   const name = names.nameGiven ? sections.name : nameFromFile(shown, problems);
+  if (variant) problems.prefixAll(`with the variant ${variant.label}: `);
   problems.throwIfAny();
   if (!complete || !name) throw new Error('buildPlan: an incomplete topology passed every check'); // unreachable by construction
-  return deepFreeze(resolvePlan(complete, name, source, opts.sizeOverride));
+  return deepFreeze(resolvePlan(complete, name, source, { sizeOverride, overrideLabel, notes: variantNotes }));
 }
 
 /** The lab's name defaults to the file name, which must then be a valid name itself. */

@@ -10,6 +10,7 @@ export type Locate = (path: YamlPath, anchor?: Anchor) => Position;
 
 export class ProblemList {
   private readonly list: TopologyProblem[] = [];
+  private readonly quiet = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -20,14 +21,25 @@ export class ProblemList {
   add(path: YamlPath, message: string, anchor: Anchor = 'value'): void {
     const { line, col } = this.locate(path, anchor);
     const problem: TopologyProblem = { file: this.file, line, col, path: formatYamlPath(path), message };
+    if (this.quiet.has(problem.path)) return;
     if (!this.list.some((p) => p.line === line && p.col === col && p.path === problem.path && p.message === message)) {
       this.list.push(problem);
     }
   }
 
+  /** From now on, no problem is added at exactly these (formatted) YAML paths: their problem is already said. */
+  quietAt(paths: readonly string[]): void {
+    for (const p of paths) this.quiet.add(p);
+  }
+
   /** The problems in source order (line, then column), as a reader scans the file. */
   sorted(): TopologyProblem[] {
     return [...this.list].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  }
+
+  /** Prefixes every problem recorded so far (`with the variant rate=1gbit: `): the file is fine, the variation of it is not. */
+  prefixAll(prefix: string): void {
+    for (const p of this.list) p.message = prefix + p.message;
   }
 
   /** Throws one TopologyError carrying every problem, if there is any. */

@@ -4,7 +4,7 @@
  * connecting side (client) opens a subflow to each; a `signal` endpoint on the connecting
  * side adds no path (measured: see ../shared/ENVIRONMENT.md).
  */
-import type { EndpointFlag, PlanEndpoint, PlanHost, PlanMptcp } from '../model/plan';
+import { DEFAULT_TCP, type EndpointFlag, type PlanEndpoint, type PlanHost, type PlanMptcp, type PlanTcp } from '../model/plan';
 import type { TopologyParsed } from '../model/schema';
 import { hostsOnPath } from './topology-facts';
 
@@ -24,8 +24,18 @@ export function resolveHosts(t: TopologyParsed, notes: string[]): PlanHost[] {
       notes.push(`host ${name} is a client: its signal endpoints add no path (the connecting side opens subflows; only the listening side's announcements are used)`);
     }
     const peersSignals = Math.max(0, ...names.filter((n) => n !== name).map((n) => (endpoints.get(n) ?? []).filter((e) => e.flags.includes('signal')).length));
-    return { name, role: host.role, index, mptcp: resolveMptcp(t, host, own, peersSignals) };
+    return { name, role: host.role, index, mptcp: resolveMptcp(t, host, own, peersSignals), tcp: resolveTcp(host) };
   });
+}
+
+/** The host's TCP settings: what it names, else DEFAULT_TCP's congestion control (stated in every plan, so every result.json records it). */
+function resolveTcp(host: HostParsed): PlanTcp {
+  const t = host.tcp;
+  return {
+    congestionControl: t?.congestionControl ?? DEFAULT_TCP.congestionControl,
+    ...(t?.rmem ? { rmem: t.rmem } : {}),
+    ...(t?.wmem ? { wmem: t.wmem } : {}),
+  };
 }
 
 function resolveMptcp(t: TopologyParsed, host: HostParsed, endpoints: PlanEndpoint[], peersSignals: number): PlanMptcp {

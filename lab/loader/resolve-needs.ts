@@ -15,5 +15,6 @@ export function resolveNeeds(paths: readonly PlanPath[], timeline: readonly Plan
   const all: Impairment[] = paths.flatMap((p) => Object.values(p.egress));
   for (const ev of timeline) if (ev.kind === 'impair') all.push(ev.set);
   const netemFeatures = NETEM_FIELDS.filter(([field]) => all.some((i) => i[field] !== undefined)).map(([, name]) => name);
-  return { netem: netemFeatures.length > 0, tbf: all.some((i) => i.rateBps !== undefined), netemFeatures };
+  const faults = [...new Set(timeline.flatMap((ev) => (ev.kind === 'fault' ? [ev.fault.mode] : [])))];
+  return { netem: netemFeatures.length > 0, tbf: all.some((i) => i.rateBps !== undefined), netemFeatures, ...(faults.length > 0 ? { faults } : {}) };
 }

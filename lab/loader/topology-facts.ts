@@ -79,3 +79,19 @@ export function survivingPaths(all: readonly string[], cut: readonly string[]): 
   const left = all.filter((p) => !cut.includes(p));
   return left.length > 0 ? left : [...all];
 }
+
+/** The paths that can carry the traffic's data (joining sender and receiver), or undefined when the ends are unknown. */
+export function dataPathNames(s: Sections): string[] | undefined {
+  const ends = trafficEnds(s);
+  return ends && s.paths && s.hosts ? sharedPaths(s, ends.sender, ends.receiver) : undefined;
+}
+
+/**
+ * The data paths that are backup paths: an endpoint of the sender or the receiver on that
+ * path has the `backup` flag, so MPTCP keeps it idle while another path is up.
+ */
+export function backupDataPaths(s: Sections, ends: TrafficEnds): string[] {
+  return sharedPaths(s, ends.sender, ends.receiver).filter((path) =>
+    [ends.sender, ends.receiver].some((h) => s.hosts?.[h]?.mptcp?.endpoints?.some((e) => e.path === path && e.flags.includes('backup'))),
+  );
+}

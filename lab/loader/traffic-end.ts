@@ -11,6 +11,8 @@ export interface TrafficEnd {
   ms: number;
   /** Why, in figures: `200 MB at 2 Gbit/s can end at 0.8 s`. */
   why: string;
+  /** The capacity a size-limited transfer was divided by; absent for a duration. */
+  capacityBps?: number;
 }
 
 /** The earliest end of the traffic, or undefined when nothing bounds it. */
@@ -24,7 +26,7 @@ export function earliestEnd(s: Sections, sizeOverride?: number): TrafficEnd | un
   const capacity = maxCapacityBps(s);
   if (capacity === undefined) return undefined;
   const ms = ((size * 8) / capacity) * 1000;
-  return { ms, why: `${sizeText(size)} at ${rateText(capacity)} can end at ${timeText(ms)}` };
+  return { ms, why: `${sizeText(size)} at ${rateText(capacity)} can end at ${timeText(ms)}`, capacityBps: capacity };
 }
 
 /** Highest possible sum of the sender's rates: an impair event may raise a path's rate. */

@@ -70,3 +70,23 @@ describe('formatting', () => {
     expect([1e9, 1.5e9, 100e6, 64e3, 1234, 999_999_999.6].map(rateToTc)).toEqual(['1gbit', '1500mbit', '100mbit', '64kbit', '1234bit', '1gbit']);
   });
 });
+
+describe('whole units and rendering (issue 9, item 15)', () => {
+  test('a rate is a whole number of bits per second', () => {
+    expect(() => parseRate('0.4bit')).toThrow('a rate is a whole number of bits per second: "0.4bit" is 0.4 bit/s');
+    expect(() => parseRate('1.5bit')).toThrow('whole number of bits');
+  });
+  test('float noise is not a fraction: 1.1kbit is 1100 bit/s, 1.1s is 1100 ms', () => {
+    expect(parseRate('1.1kbit')).toBe(1100);
+    expect(parseRate('0.3gbit')).toBe(300e6);
+    expect(parseDuration('1.1s')).toBe(1100);
+    expect(parseDuration('0.5us')).toBe(0.0005);
+  });
+  test('rateToTc never writes 0 as 0gbit', () => {
+    expect([0, 0.4].map(rateToTc)).toEqual(['0bit', '0bit']);
+  });
+  test('a rounded figure moves up a unit instead of showing 1000.0', () => {
+    expect([999.96e6, 999.6, 0.4, 0].map(formatRate)).toEqual(['1.00 Gbit/s', '1.0 kbit/s', '0.40 bit/s', '0 bit/s']);
+    expect([999.96e6, 999_960].map(formatSize)).toEqual(['1.00 GB', '1.0 MB']);
+  });
+});

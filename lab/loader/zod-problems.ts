@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ProblemList } from './problems';
 import { allowedKeys, examplesOf, schemaAt } from './schema-at';
-import type { YamlPath } from './yaml-path';
+import { shortKey, type YamlPath } from './yaml-path';
 
 type Issue = z.core.$ZodIssue;
 
@@ -17,7 +17,7 @@ export function addZodProblems(issues: readonly Issue[], root: z.ZodType, data: 
       const allowed = allowedKeys(schemaAt(root, path));
       for (const key of issue.keys) problems.add([...path, key], unknownKeyMessage(key, allowed), 'key');
     } else if (issue.code === 'invalid_key') {
-      problems.add(path, `invalid name "${String(path[path.length - 1])}": ${issue.issues.map((i) => i.message).join('; ')}`, 'key');
+      problems.add(path, `invalid name "${shortKey(String(path[path.length - 1]))}": ${issue.issues.map((i) => i.message).join('; ')}`, 'key');
     } else {
       const value = valueAt(data, path);
       problems.add(path, describeIssue(issue, value, path, root, valueAt(data, path.slice(0, -1))));
@@ -28,7 +28,7 @@ export function addZodProblems(issues: readonly Issue[], root: z.ZodType, data: 
 function describeIssue(issue: Issue, value: unknown, path: YamlPath, root: z.ZodType, parent: unknown): string {
   const key = path[path.length - 1];
   // Whatever the schema expected (a mapping, an enum, a unit), an absent key is best said plainly.
-  if (key !== undefined && isMapping(parent) && !(String(key) in parent)) return `missing required key "${String(key)}"`;
+  if (key !== undefined && isMapping(parent) && !(String(key) in parent)) return `missing required key "${shortKey(String(key))}"`;
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${typeName(issue.expected)}, got ${describeValue(value)}`;
@@ -73,7 +73,7 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
 
 function unknownKeyMessage(key: string, allowed: readonly string[]): string {
   const hint = closest(key, allowed);
-  return `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''} (allowed: ${allowed.join(', ')})`;
+  return `unknown key "${shortKey(key)}"${hint ? ` (did you mean "${hint}"?)` : ''} (allowed: ${allowed.join(', ')})`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -102,7 +102,7 @@ export function describeValue(v: unknown): string {
   if (v === undefined || v === null) return 'nothing (null)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
+  return typeof v === 'string' ? JSON.stringify(shortKey(v)) : JSON.stringify(v);
 }
 
 /** The plain value at `path` in parsed YAML data. */

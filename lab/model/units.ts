@@ -39,14 +39,38 @@ export function parseSize(input: unknown): number {
   return Math.round(parseWithUnits(input, SIZE_UNITS, 'a size', '2.5GB or 512MiB'));
 }
 
-/** `1gbit` → 1e9 bits per second (tc's units: bit, kbit, mbit, gbit; SI). */
-export function parseRate(input: unknown): number {
-  return parseWithUnits(input, RATE_UNITS, 'a rate', '1gbit or 100mbit');
+/** `value` as a whole multiple of `quantum` when it is one up to float noise (1.1 * 1000 is 1100.0000000000002), else undefined. */
+function whole(value: number, quantum = 1): number | undefined {
+  const n = Math.round(value / quantum);
+  return Math.abs(value / quantum - n) <= 1e-9 * Math.max(1, Math.abs(n)) ? n * quantum : undefined;
 }
 
-/** `30ms` → 30 milliseconds; `1.5s` → 1500. */
+/**
+ * `1gbit` → 1e9 bits per second (tc's units: bit, kbit, mbit, gbit; SI). A rate is a whole
+ * number of bits per second: `0.4bit` or `1.5bit` is refused, never rounded to something else.
+ */
+export function parseRate(input: unknown): number {
+  const bps = parseWithUnits(input, RATE_UNITS, 'a rate', '1gbit or 100mbit');
+  const bits = whole(bps);
+  if (bits === undefined) throw new Error(`a rate is a whole number of bits per second: "${String(input)}" is ${bps} bit/s`);
+  return bits;
+}
+
+/** `30ms` → 30 milliseconds; `1.5s` → 1500 (float noise below a microsecond is removed; whole-unit rules are the schema's). */
 export function parseDuration(input: unknown): number {
-  return parseWithUnits(input, DURATION_UNITS, 'a duration', '30ms or 3s');
+  const ms = parseWithUnits(input, DURATION_UNITS, 'a duration', '30ms or 3s');
+  const us = whole(ms * 1000);
+  return us === undefined ? ms : us / 1000;
+}
+
+/** Whether `ms` is a whole number of milliseconds (up to float noise). */
+export function isWholeMs(ms: number): boolean {
+  return whole(ms) !== undefined;
+}
+
+/** Whether `ms` is a whole number of microseconds (up to float noise). */
+export function isWholeUs(ms: number): boolean {
+  return whole(ms * 1000) !== undefined;
 }
 
 /** `1%` → 1 (percent, 0 to 100). */
@@ -60,21 +84,28 @@ export function parsePercent(input: unknown): number {
   return value;
 }
 
-/** 1.87e9 → `1.87 Gbit/s`. */
+/**
+ * The largest unit whose rounded figure stays below 1000 of it: 999.96e6 is `1.00 G…`, not
+ * `1000.0 M…`. `units` runs from the largest down; each has its factor and decimals.
+ */
+function scaled(value: number, units: readonly [number, number, string][], small: (v: number) => string): string {
+  const abs = Math.abs(value);
+  for (const [factor, decimals, name] of units) {
+    if (Number((abs / factor).toFixed(decimals)) >= 1) return `${(value / factor).toFixed(decimals)} ${name}`;
+  }
+  return small(value);
+}
+
+/** 1.87e9 → `1.87 Gbit/s`; below 1 bit/s (a measured mean, never a parsed rate) with 2 decimals. */
 export function formatRate(bitsPerSecond: number): string {
-  const abs = Math.abs(bitsPerSecond);
-  if (abs >= 1e9) return `${(bitsPerSecond / 1e9).toFixed(2)} Gbit/s`;
-  if (abs >= 1e6) return `${(bitsPerSecond / 1e6).toFixed(1)} Mbit/s`;
-  if (abs >= 1e3) return `${(bitsPerSecond / 1e3).toFixed(1)} kbit/s`;
-  return `${bitsPerSecond.toFixed(0)} bit/s`;
+  return scaled(bitsPerSecond, [[1e9, 2, 'Gbit/s'], [1e6, 1, 'Mbit/s'], [1e3, 1, 'kbit/s']], (v) =>
+    Math.abs(v) >= 0.995 || v === 0 ? `${v.toFixed(0)} bit/s` : `${v.toFixed(2)} bit/s`,
+  );
 }
 
 /** 2_500_000_000 → `2.50 GB`. */
 export function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
+  return scaled(bytes, [[1e9, 2, 'GB'], [1e6, 1, 'MB'], [1e3, 1, 'kB']], (v) => `${v} B`);
 }
 
 /** 1234 → `1.23 s`; 80 → `80 ms`. */
@@ -85,6 +116,8 @@ export function formatDuration(ms: number): string {
 /** Rate in bits/s → the argument tc wants (`1000mbit`), exact, no floats. */
 export function rateToTc(bitsPerSecond: number): string {
   const bits = Math.round(bitsPerSecond);
+  // 0 % 1e9 is 0 too: without this, 0 (or 0.4 rounded) would be written `0gbit`.
+  if (bits === 0) return '0bit';
   if (bits % 1e9 === 0) return `${bits / 1e9}gbit`;
   if (bits % 1e6 === 0) return `${bits / 1e6}mbit`;
   if (bits % 1e3 === 0) return `${bits / 1e3}kbit`;
