@@ -1,5 +1,6 @@
 import { checkAggregate } from './aggregate';
 import { buildSeedRecord } from './__fixtures__/seed-record';
+import { idleSlowPath } from './__fixtures__/adversarial';
 
 const pct85 = { kind: 'aggregate', min: { percent: 85 } } as const;
 
@@ -58,5 +59,32 @@ describe('checkAggregate', () => {
     const rec = buildSeedRecord({ goodput: false });
     rec.aggregate = { t: [], v: [], unit: 'bit/s' };
     expect(checkAggregate(rec, pct85).status).toBe('error');
+  });
+
+  it('fails an idle slow path on unequal paths that the aggregate alone would pass (perPath)', () => {
+    const rec = idleSlowPath();
+    // Without perPath: 936 Mbit/s clears 85% of 1.1 Gbit/s (935 Mbit/s) on the fast path alone.
+    expect(checkAggregate(rec, pct85).status).toBe('pass');
+    const r = checkAggregate(rec, { ...pct85, perPath: { percent: 50 } });
+    expect(r.status).toBe('fail');
+    expect(r.expected).toBe('≥ 935.0 Mbit/s (85% of 1.10 Gbit/s vlan180+vlan181), each path ≥ 50% of its rate');
+    expect(r.measured).toMatch(/^93\d\.\d Mbit\/s, 1 path below$/);
+    expect(r.message).toContain('below their own bound: vlan181 0 bit/s < 50.0 Mbit/s (50% of 100.0 Mbit/s vlan181)');
+    expect(r.details).toContainEqual({ name: 'mean vlan181', value: 0, unit: 'bit/s', bound: 50e6 });
+  });
+
+  it('passes perPath when every path carries its share, absolute or percent', () => {
+    const rec = buildSeedRecord({ rates: [1e9, 100e6], outages: [] });
+    expect(checkAggregate(rec, { kind: 'aggregate', min: { percent: 85 }, perPath: { percent: 50 } }).status).toBe('pass');
+    expect(checkAggregate(rec, { kind: 'aggregate', min: { percent: 85 }, perPath: { rateBps: 200e6 } })).toMatchObject({ status: 'fail' });
+  });
+
+  it('does not hold a backup path to perPath (it is meant to idle), and says so', () => {
+    const rec = buildSeedRecord({ paths: ['vlan180', 'vlan181', 'lte'], backup: { path: 'lte', idleBps: 8000 }, outages: [] });
+    const plan = rec.plan;
+    rec.plan = { ...plan, hosts: plan.hosts.map((h) => h.name === 'pc1' ? { ...h, mptcp: { ...h.mptcp, endpoints: [...h.mptcp.endpoints.filter((e) => e.path !== 'lte'), { path: 'lte', flags: ['signal', 'backup'], id: 9 }] } } : h) };
+    const r = checkAggregate(rec, { kind: 'aggregate', min: { percent: 60 }, perPath: { percent: 50 } });
+    expect(r.status).toBe('pass');
+    expect(r.message).toContain('(backup, not bounded)');
   });
 });

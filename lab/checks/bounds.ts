@@ -29,9 +29,9 @@ export function resolveRate(bound: RateBound, capacityBps: number | undefined, p
 
 type Kind = PlanCheck['kind'];
 
-/** A check that could not be measured: status `error`, with the reason. */
-export function cannotMeasure(name: string, kind: Kind, expected: string, reason: string): CheckResult {
-  return { name, kind, status: 'error', expected, measured: 'not measured', message: `cannot measure: ${reason}` };
+/** A check that could not be measured: status `error`, with the reason (and the numbers behind it, if any). */
+export function cannotMeasure(name: string, kind: Kind, expected: string, reason: string, details?: CheckResult['details']): CheckResult {
+  return { name, kind, status: 'error', expected, measured: 'not measured', message: `cannot measure: ${reason}`, ...(details?.length ? { details } : {}) };
 }
 
 /** A measured verdict: pass when `ok`. */

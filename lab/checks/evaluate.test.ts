@@ -35,4 +35,21 @@ describe('evaluateChecks', () => {
     expect(r).toMatchObject({ status: 'error' });
     expect(r?.message).toMatch(/^the check crashed: /);
   });
+
+  it('reports a check the plan marks skip as skipped, with its reason and bound, never dropping it', () => {
+    const checks = [
+      { kind: 'mptcp' },
+      { kind: 'failover', min: { percent: 80 }, withinMs: 1000, skip: '--size 100MB ends the traffic at ~0.5 s, before the cut at 3 s' },
+      { kind: 'backupIdle', path: 'lte', maxBytes: 100_000, skip: 'no backup path in this variant' },
+    ] as const;
+    const results = evaluateChecks(buildSeedRecord({ checks: [...checks] }));
+    expect(results.map((r) => `${r.name}:${r.status}`)).toEqual(['mptcp:pass', 'failover:skipped', 'backupIdle:lte:skipped']);
+    expect(results[1]).toEqual({
+      name: 'failover', kind: 'failover', status: 'skipped',
+      expected: "failover ≤ 1.00 s, then ≥ 80% of the surviving paths' capacity",
+      measured: 'not run',
+      message: '--size 100MB ends the traffic at ~0.5 s, before the cut at 3 s',
+    });
+    expect(results[2]?.expected).toBe('≤ 100.0 kB while the other paths are up');
+  });
 });

@@ -9,8 +9,10 @@ import { checkBackupIdle } from './backup-idle';
 import { checkFailover } from './failover';
 import { checkIntegrity } from './integrity';
 import { checkKernelLog } from './kernel-log';
+import { checkChecksumErrors, checkFallback, checkSubflowReset } from './middlebox';
 import { checkMptcp } from './mptcp';
 import { checkRecovery } from './recovery';
+import { skippedCheck } from './skipped';
 import { checkStall } from './stall';
 import { checkSubflows } from './subflows';
 
@@ -26,12 +28,17 @@ function evaluateCheck(record: RunRecord, check: PlanCheck): CheckResult[] {
     case 'subflows': return [checkSubflows(record, check)];
     case 'backupIdle': return [checkBackupIdle(record, check)];
     case 'kernelLog': return [checkKernelLog(record, check)];
+    case 'fallback': return [checkFallback(record, check)];
+    case 'checksumErrors': return [checkChecksumErrors(record, check)];
+    case 'subflowReset': return [checkSubflowReset(record, check)];
   }
 }
 
-/** Every check of `record.plan.checks`, in plan order; a check that throws becomes an `error` result. */
+/** Every check of `record.plan.checks`, in plan order; a check marked `skip` is `skipped` with its reason; one that throws becomes an `error` result. */
 export function evaluateChecks(record: RunRecord): CheckResult[] {
   return record.plan.checks.flatMap((check) => {
+    // An empty reason still skips: the plan asked for it, and the report says no reason was given.
+    if (check.skip !== undefined) return [skippedCheck(check, check.skip.trim() || 'skipped by the plan (no reason given)')];
     try {
       return evaluateCheck(record, check);
     } catch (e) {

@@ -1,5 +1,6 @@
 import { checkFailover } from './failover';
 import { buildSeedRecord } from './__fixtures__/seed-record';
+import { cutNeverVerified, cutReadBackFailed, cutThatDidNothing } from './__fixtures__/adversarial';
 
 const check = { kind: 'failover', min: { percent: 80 }, withinMs: 1000 } as const;
 
@@ -67,5 +68,49 @@ describe('checkFailover', () => {
     const rec = buildSeedRecord({ outages: [{ path: 'vlan181', cutMs: 2000, restoreMs: 3500 }, { path: 'vlan181', cutMs: 5000, restoreMs: 7000 }] });
     expect(checkFailover(rec, check).map((r) => `${r.name} ${r.status}`)).toEqual(['failover:vlan181@2s pass', 'failover:vlan181@5s pass']);
     expect(checkFailover(buildSeedRecord({ outages: [] }), check)[0]).toMatchObject({ name: 'failover', status: 'skipped' });
+  });
+
+  it('is an error, not a pass, when the cut was never read back', () => {
+    const [r] = checkFailover(cutNeverVerified(), check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toBe('cannot measure: the cut of vlan181 at 3.00 s was not seen to take effect: it was never read back (no evidence recorded)');
+  });
+
+  it('is an error naming the evidence when the read-back says the cut did not happen', () => {
+    const [r] = checkFailover(cutReadBackFailed(), check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toContain('the cut of vlan181 at 3.00 s was not seen to take effect: veth181b operstate up, carrier 1 500 ms after the command');
+  });
+
+  it('is an error when the cut path kept carrying traffic while "cut", with its bytes in details', () => {
+    const [r] = checkFailover(cutThatDidNothing(), check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toMatch(/the cut did not take effect: vlan181 carried 3\d\d\.\d MB while cut/);
+    const leak = r?.details?.find((d) => d.name === 'vlan181 bytes while cut');
+    expect(leak?.value).toBeGreaterThan(3e8);
+    expect(leak?.bound).toBeGreaterThanOrEqual(64 * 1024);
+  });
+
+  it('times the failover from when the cut was seen to take effect, not when its command returned', () => {
+    // The carrier went down 150 ms after `ip link set down` returned: the dip starts then (from the command it would read 488 ms).
+    const [r] = checkFailover(buildSeedRecord({ effectiveDelayMs: 150 }), check);
+    expect(r?.status).toBe('pass');
+    expect(r?.details?.[0]).toEqual({ name: 'failover time', value: 338, unit: 'ms', bound: 1000 });
+    expect(r?.message).toContain('after vlan181 was cut at 3.16 s');
+  });
+
+  it('is an error when every path is cut, whatever the bound (absolute too)', () => {
+    const rec = buildSeedRecord({ outages: [{ path: 'vlan180', cutMs: 3000, restoreMs: 6000 }, { path: 'vlan181', cutMs: 3000, restoreMs: 6000 }] });
+    const results = checkFailover(rec, { ...check, min: { rateBps: 0 } });
+    expect(results.map((r) => r.status)).toEqual(['error', 'error']);
+    expect(results[1]?.message).toContain('nothing to fail over to');
+  });
+
+  it('says when the sampler had gaps or failed samples during the cut', () => {
+    const rec = buildSeedRecord();
+    rec.sampling = { intervalMs: 100, samples: 100, skippedTicks: 3, errors: [{ tMs: 4200, message: 'rx_bytes of veth180b unreadable' }], gaps: [{ fromMs: 4000, toMs: 4300 }] };
+    const [r] = checkFailover(rec, check);
+    expect(r?.message).toContain('; sampling: 1 gap with no sample (4.00–4.30 s; longest 300 ms), 1 failed sample (first at 4.20 s: rx_bytes of veth180b unreadable) in this window');
+    expect(r?.details).toEqual(expect.arrayContaining([{ name: 'sampling gaps in the window', value: 1, unit: 'gaps' }, { name: 'failed samples in the window', value: 1, unit: 'samples' }]));
   });
 });

@@ -17,4 +17,12 @@ describe('checkKernelLog', () => {
   it('allows up to maxErrors', () => {
     expect(checkKernelLog(buildSeedRecord({ kernelErrors: [DSS] }), { kind: 'kernelLog', maxErrors: 1 }).status).toBe('pass');
   });
+
+  it('counts an error line that has no timestamp (printk.time=0)', () => {
+    const rec = buildSeedRecord();
+    rec.kernelLog.push({ tMs: null as unknown as number, line: 'MPTCP: mptcp_verif_dss_csum csum is wrong', error: true });
+    const r = checkKernelLog(rec, { kind: 'kernelLog', maxErrors: 0 });
+    expect(r).toMatchObject({ status: 'fail', value: 1 });
+    expect(r.message).toContain('first at an unknown time (no timestamp): "MPTCP: mptcp_verif_dss_csum csum is wrong"');
+  });
 });

@@ -12,7 +12,9 @@ export function checkKernelLog(record: RunRecord, check: Extract<PlanCheck, { ki
   const errors = record.kernelLog.filter((l) => l.error);
   const ok = errors.length <= check.maxErrors;
   const first = errors[0];
-  const quote = first ? `; first at ${atSeconds(first.tMs)}: "${clip(first.line)}"` : '';
+  // A line logged without a timestamp (printk.time=0) has no place on the clock (NaN, or null from result.json) but counts all the same.
+  const when = (tMs: number) => (Number.isFinite(tMs) ? `at ${atSeconds(tMs)}` : 'at an unknown time (no timestamp)');
+  const quote = first ? `; first ${when(first.tMs)}: "${clip(first.line)}"` : '';
   return verdict(ok, {
     name: 'kernelLog',
     kind: 'kernelLog',

@@ -4,7 +4,7 @@
  */
 import { dataPaths as planDataPaths, type PlanEvent } from '../model/plan';
 import type { RecordedEvent, RunRecord } from '../model/record';
-import { trafficWindow, type Window } from './windows';
+import { atSeconds, trafficWindow, type Window } from './windows';
 
 /** A path out of service: from its cut to its restore (or the end of the traffic). */
 export interface Outage extends Window {
@@ -18,9 +18,25 @@ export function dataPaths(record: RunRecord): string[] {
   return planDataPaths(record.plan).map((p) => p.name);
 }
 
-/** Every recorded cut with the restore that ended it; an unrestored cut lasts past the traffic. */
+/** When an event took effect: as read back (`verified.effectiveMs`), else when its command returned. */
+export function eventMs(e: RecordedEvent): number {
+  return e.verified?.effectiveMs ?? e.actualMs;
+}
+
+/**
+ * Why a recorded cut or restore cannot be trusted to have happened, or undefined when it was
+ * read back as done: a cut that did nothing would otherwise "pass" failover on untouched paths.
+ */
+export function notSeenToTakeEffect(e: RecordedEvent): string | undefined {
+  const what = `the ${e.kind} of ${e.path} at ${atSeconds(e.plannedMs)} was not seen to take effect`;
+  if (!e.verified) return `${what}: it was never read back (no evidence recorded)`;
+  if (!e.verified.ok) return `${what}: ${e.verified.evidence}`;
+  return undefined;
+}
+
+/** Every recorded cut with the restore that ended it; an unrestored cut lasts past the traffic. Times are when each took effect. */
 export function outages(record: RunRecord): Outage[] {
-  const events = [...record.events].sort((a, b) => a.actualMs - b.actualMs);
+  const events = [...record.events].sort((a, b) => eventMs(a) - eventMs(b));
   const out: Outage[] = [];
   events.forEach((cut, i) => {
     if (cut.kind !== 'cut') return;
@@ -29,8 +45,8 @@ export function outages(record: RunRecord): Outage[] {
       path: cut.path,
       cut,
       restore,
-      fromMs: cut.actualMs,
-      toMs: restore?.actualMs ?? Math.max(record.traffic.endedMs, cut.actualMs),
+      fromMs: eventMs(cut),
+      toMs: restore ? eventMs(restore) : Math.max(record.traffic.endedMs, eventMs(cut)),
     });
   });
   return out;

@@ -1,13 +1,14 @@
 import { checkRecovery } from './recovery';
 import { buildSeedRecord } from './__fixtures__/seed-record';
+import { cutNeverVerified, cutThatDidNothing, restoreThatFlickers } from './__fixtures__/adversarial';
 
-const check = { kind: 'recovery', withinMs: 2000, min: { percent: 10 } } as const;
+const check = { kind: 'recovery', withinMs: 2000, min: { percent: 10 }, holdMs: 500 } as const;
 
 describe('checkRecovery', () => {
   it('passes the seed: vlan181 carries again ~0.4 s after its restore', () => {
     const [r] = checkRecovery(buildSeedRecord(), check);
     expect(r).toMatchObject({ name: 'recovery:vlan181', status: 'pass', value: 391, bound: 2000, unit: 'ms', measured: '391 ms' });
-    expect(r?.expected).toBe('≥ 100.0 Mbit/s (10% of 1.00 Gbit/s vlan181) back ≤ 2.00 s');
+    expect(r?.expected).toBe('≥ 100.0 Mbit/s (10% of 1.00 Gbit/s vlan181) back ≤ 2.00 s, held 500 ms');
   });
 
   it('fails when the path is used again too late', () => {
@@ -41,5 +42,48 @@ describe('checkRecovery', () => {
 
   it('skips when nothing is restored', () => {
     expect(checkRecovery(buildSeedRecord({ outages: [{ path: 'vlan181', cutMs: 3000 }] }), check)[0]?.status).toBe('skipped');
+  });
+
+  it('fails a restored path that reaches the bound for one sample and then carries nothing', () => {
+    const [r] = checkRecovery(restoreThatFlickers(), check);
+    expect(r?.status).toBe('fail');
+    expect(r?.message).toContain('it reached 200.0 Mbit/s at 6.40 s but did not stay ≥ 100.0 Mbit/s for 500 ms (time-weighted mean 0 bit/s)');
+    expect(r?.details).toContainEqual({ name: 'vlan181 mean over the hold', value: 0, unit: 'bit/s', bound: 100e6 });
+  });
+
+  it('is an error, not a pass, when the traffic ends before the hold could be watched', () => {
+    const rec = buildSeedRecord();
+    // Reached at 6.40 s; the traffic ends 300 ms later, before the 500 ms hold.
+    rec.traffic.endedMs = 6700;
+    const [r] = checkRecovery(rec, check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toContain('but only 300 ms of the 500 ms hold remained before the end of the traffic');
+  });
+
+  it('is an error when the traffic ends before the allowed time with no recovery seen', () => {
+    const rec = buildSeedRecord({ recoveryMs: Infinity });
+    rec.traffic.endedMs = 7000;
+    expect(checkRecovery(rec, check)[0]).toMatchObject({ status: 'error' });
+  });
+
+  it('is an error when the cut before the restore did nothing (the path "recovers" at once)', () => {
+    const [r] = checkRecovery(cutThatDidNothing(), check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toMatch(/the cut did not take effect: vlan181 carried/);
+  });
+
+  it('is an error when the cut or the restore was never read back', () => {
+    const [r] = checkRecovery(cutNeverVerified(), check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toContain('the cut of vlan181 at 3.00 s was not seen to take effect');
+    const rec = buildSeedRecord();
+    delete rec.events.find((e) => e.kind === 'restore')!.verified;
+    expect(checkRecovery(rec, check)[0]?.message).toContain('the restore of vlan181 at 6.00 s was not seen to take effect');
+  });
+
+  it('times the recovery from when the restore was seen to take effect', () => {
+    const [r] = checkRecovery(buildSeedRecord({ effectiveDelayMs: 150 }), check);
+    // Effective at 6.159 s, rejoined 300 ms later: the sample ending at 6.6 s is the first (591 ms from the command).
+    expect(r).toMatchObject({ status: 'pass', value: 441 });
   });
 });

@@ -8,8 +8,7 @@
  */
 import type { RunRecord, Series } from '../model/record';
 
-/** Goodput in the first half second is TCP slow start, not the paths' capacity. */
-export const WARMUP_MS = 500;
+export { WARMUP_MS } from '../model/plan';
 /** Fewer samples than this is no measurement: one or two samples are noise. */
 export const MIN_SAMPLES = 3;
 
@@ -105,4 +104,30 @@ export function tooFewSamples(count: number, window: Window, what: string): stri
     return `${what} (${spanSeconds(window)}) holds ${count} sample${count === 1 ? '' : 's'}; at least ${MIN_SAMPLES} are needed`;
   }
   return undefined;
+}
+
+/** The interval sample i covers: from the previous sample (or `fallbackMs` before it) to its own time. */
+export function sampleSpan(series: Series, i: number, fallbackMs: number): Window {
+  const toMs = series.t[i] ?? NaN;
+  const prev = i > 0 ? series.t[i - 1] : undefined;
+  return { fromMs: prev !== undefined && prev < toMs ? prev : toMs - fallbackMs, toMs };
+}
+
+/**
+ * The mean rate over a window, each sample weighted by how much of its own interval lies in
+ * it (NaN when no sample covers it, or a covering sample has no value), and the ms covered.
+ */
+export function timeWeightedMean(series: Series, window: Window, fallbackMs: number): { mean: number; coveredMs: number } {
+  let weighted = 0;
+  let coveredMs = 0;
+  for (let i = 0; i < series.t.length; i++) {
+    const span = sampleSpan(series, i, fallbackMs);
+    const overlap = Math.min(span.toMs, window.toMs) - Math.max(span.fromMs, window.fromMs);
+    if (!(overlap > 0)) continue;
+    // null (a NaN read back from result.json) would count as 0 in arithmetic: make it NaN.
+    const v = series.v[i];
+    weighted += (typeof v === 'number' ? v : NaN) * overlap;
+    coveredMs += overlap;
+  }
+  return { mean: coveredMs > 0 ? weighted / coveredMs : NaN, coveredMs };
 }

@@ -10,7 +10,7 @@ export const SEED_CHECKS: PlanCheck[] = [
   { kind: 'integrity' },
   { kind: 'aggregate', min: { percent: 85 } },
   { kind: 'failover', min: { percent: 80 }, withinMs: 1000 },
-  { kind: 'recovery', withinMs: 2000, min: { percent: 10 } },
+  { kind: 'recovery', withinMs: 2000, min: { percent: 10 }, holdMs: 500 },
   { kind: 'stall', below: { percent: 10 }, longerThanMs: 1000 },
   { kind: 'subflows', min: 2, max: 2 },
   { kind: 'kernelLog', maxErrors: 0 },
@@ -20,6 +20,8 @@ export interface SeedPlanOptions {
   paths?: string[];
   /** Per path and direction; undefined leaves the paths unshaped. */
   rateBps?: number | undefined;
+  /** Per path (in `paths` order), overriding rateBps: unequal paths such as 1 Gbit/s + 100 Mbit/s. */
+  rates?: number[];
   timeline?: PlanEvent[];
   checks?: PlanCheck[];
   sizeBytes?: number;
@@ -31,13 +33,10 @@ export function buildSeedPlan(o: SeedPlanOptions = {}): Plan {
   const names = o.paths ?? ['vlan180', 'vlan181'];
   const rate = 'rateBps' in o ? o.rateBps : 1e9;
   const shaped = rate === undefined ? {} : { rateBps: rate };
-  const paths: PlanPath[] = names.map((name, index) => ({
-    name,
-    index,
-    subnet: `10.${180 + index}.0.0/24`,
-    hosts: ['pc1', 'pc2'],
-    egress: { pc1: { ...shaped }, pc2: { ...shaped } },
-  }));
+  const paths: PlanPath[] = names.map((name, index) => {
+    const own = o.rates?.[index] === undefined ? shaped : { rateBps: o.rates[index] };
+    return { name, index, subnet: `10.${180 + index}.0.0/24`, hosts: ['pc1', 'pc2'], egress: { pc1: { ...own }, pc2: { ...own } } };
+  });
   const mptcp = (signal: boolean) => ({
     enabled: true,
     pathManager: 'kernel' as const,

@@ -16,6 +16,18 @@ export interface SeedOptions {
   paths?: string[];
   /** Per path; undefined: unshaped paths (percent bounds cannot be resolved). */
   rateBps?: number | undefined;
+  /** Per path (in `paths` order), overriding rateBps: unequal paths such as 1 Gbit/s + 100 Mbit/s. */
+  rates?: number[];
+  /** Paths that are joined (a subflow is up) but carry nothing: the idle slow path. */
+  idlePaths?: string[];
+  /**
+   * How the cuts and restores were read back: `ok` (default) with the effect seen
+   * `effectiveDelayMs` after the command returned, `absent` (never verified), `failed`.
+   */
+  verified?: 'ok' | 'absent' | 'failed';
+  effectiveDelayMs?: number;
+  /** The cut did nothing: the cut path keeps carrying its share throughout. */
+  cutIneffective?: boolean;
   intervalMs?: number;
   sizeBytes?: number;
   /** Cuts (and restores) in ms from the traffic start; default vlan181 3000 → 6000. */
@@ -66,24 +78,31 @@ export function buildSeedRecord(o: SeedOptions = {}): RunRecord {
   const rand = noiseSource(42);
   const noise = o.noise ?? 0.01;
 
+  const delay = o.effectiveDelayMs ?? 0;
+  const verified = (kind: 'cut' | 'restore', path: string, actualMs: number): Pick<RecordedEvent, 'verified'> => {
+    const veth = `veth${path.replace(/\D/g, '')}b`;
+    if (o.verified === 'absent') return {};
+    if (o.verified === 'failed') return { verified: { ok: false, evidence: `${veth} operstate ${kind === 'cut' ? 'up, carrier 1' : 'down, carrier 0'} 500 ms after the command` } };
+    return { verified: { ok: true, effectiveMs: actualMs + delay, evidence: `${veth} operstate ${kind === 'cut' ? 'down, carrier 0' : 'up, carrier 1'} (after ${delay} ms)` } };
+  };
   const events: RecordedEvent[] = [];
   const timeline: PlanEvent[] = [];
   for (const c of outageSpec) {
     timeline.push({ atMs: c.cutMs, kind: 'cut', path: c.path, mode: 'down' });
-    events.push({ kind: 'cut', path: c.path, mode: 'down', plannedMs: c.cutMs, actualMs: c.cutMs + 12, detail: 'ip link set down (host side)' });
+    events.push({ kind: 'cut', path: c.path, mode: 'down', plannedMs: c.cutMs, actualMs: c.cutMs + 12, detail: 'ip link set down (host side)', ...verified('cut', c.path, c.cutMs + 12) });
     if (c.restoreMs !== undefined) {
       timeline.push({ atMs: c.restoreMs, kind: 'restore', path: c.path });
-      events.push({ kind: 'restore', path: c.path, plannedMs: c.restoreMs, actualMs: c.restoreMs + 9, detail: 'ip link set up (host side)' });
+      events.push({ kind: 'restore', path: c.path, plannedMs: c.restoreMs, actualMs: c.restoreMs + 9, detail: 'ip link set up (host side)', ...verified('restore', c.path, c.restoreMs + 9) });
     }
   }
   timeline.sort((a, b) => a.atMs - b.atMs);
   events.sort((a, b) => a.actualMs - b.actualMs);
-  const plan = buildSeedPlan({ paths: names, rateBps: rate, timeline, checks: o.checks, sizeBytes: size });
+  const plan = buildSeedPlan({ paths: names, rateBps: rate, ...(o.rates ? { rates: o.rates } : {}), timeline, checks: o.checks, sizeBytes: size });
   const perPath = rate ?? 1e9;
 
-  const down = (path: string, m: number) => outageSpec.some((c) => c.path === path && m >= c.cutMs + 12 && m < (c.restoreMs ?? Infinity) + 9);
-  const rejoining = (path: string, m: number) => outageSpec.some((c) => c.path === path && c.restoreMs !== undefined && m >= c.restoreMs + 9 && m < c.restoreMs + 9 + recoveryMs);
-  const dipping = (m: number) => outageSpec.some((c) => m >= c.cutMs + 12 && m < c.cutMs + 12 + failoverMs);
+  const down = (path: string, m: number) => !o.cutIneffective && outageSpec.some((c) => c.path === path && m >= c.cutMs + 12 + delay && m < (c.restoreMs ?? Infinity) + 9 + delay);
+  const rejoining = (path: string, m: number) => !o.cutIneffective && outageSpec.some((c) => c.path === path && c.restoreMs !== undefined && m >= c.restoreMs + 9 + delay && m < c.restoreMs + 9 + delay + recoveryMs);
+  const dipping = (m: number) => !o.cutIneffective && outageSpec.some((c) => m >= c.cutMs + 12 + delay && m < c.cutMs + 12 + delay + failoverMs);
   const stalled = (m: number) => !!o.stall && m >= o.stall.fromMs && m < o.stall.fromMs + o.stall.durationMs;
 
   const pathSeries = names.map((path) => ({ path, t: [] as number[], v: [] as number[] }));
@@ -99,11 +118,11 @@ export function buildSeedRecord(o: SeedOptions = {}): RunRecord {
     const m = t - dt / 2;
     const others = (path: string) => names.filter((n) => n !== path && n !== o.backup?.path);
     const carries = (path: string, i: number): number => {
-      if (down(path, m) || rejoining(path, m) || stalled(m)) return 0;
+      if (down(path, m) || rejoining(path, m) || stalled(m) || o.idlePaths?.includes(path)) return 0;
       if (!joined && i > 0) return 0;
       if (o.backup?.path === path) return others(path).every((n) => !down(n, m)) ? o.backup.idleBps / LINK : perPath;
       const ramp = Math.min(1, m / 300);
-      return perPath * ramp * (dipping(m) ? 0.2 : 1);
+      return (o.rates?.[i] ?? perPath) * ramp * (dipping(m) ? 0.2 : 1);
     };
     let linkSum = 0;
     names.forEach((path, i) => {
@@ -176,8 +195,8 @@ export function buildSeedRecord(o: SeedOptions = {}): RunRecord {
       ...(completed ? {} : { error: 'wget: read error: Connection timed out' }),
     },
     mptcp: o.fellBack
-      ? { clientCapable: true, serverCapable: false, fellBack: true, maxSubflows: 1, reason: 'pc1 answered without MP_CAPABLE (MPTcpExt MPCapableFallbackSYNACK=1 on pc2)' }
-      : { clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: joined ? names.length : 1, reason: `MPCapableSYNACKRX=1 on pc2, MPCapableSYNRX=1 on pc1, MPJoinSynAckRx=${joined ? 2 : 0} on pc2` },
+      ? { clientCapable: true, serverCapable: false, fellBack: true, maxSubflows: 1, joins: 0, reason: 'pc1 answered without MP_CAPABLE (MPTcpExt MPCapableFallbackSYNACK=1 on pc2)' }
+      : { clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: joined ? names.length : 1, joins: joined ? names.length - 1 : 0, reason: `MPCapableSYNACKRX=1 on pc2, MPCapableSYNRX=1 on pc1, MPJoinSynAckRx=${joined ? 2 : 0} on pc2` },
     counters: {
       pc1: { MPCapableSYNRX: 1, MPCapableACKRX: 1, MPJoinSynRx: joined ? 2 : 0, MPJoinAckRx: joined ? 2 : 0, AddAddrTx: 1, DSSNotMatching: 0, MPFallbackTokenInit: 0, RmSubflow: outageSpec.length },
       pc2: { MPCapableSYNTX: 1, MPCapableSYNACKRX: o.fellBack ? 0 : 1, MPCapableFallbackSYNACK: o.fellBack ? 1 : 0, MPJoinSynAckRx: joined ? 2 : 0, AddAddr: 1, EchoAdd: 1, DSSNoMatchTCP: 0 },
