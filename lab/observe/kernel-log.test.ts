@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { monotonicNowS, parseKernelLog, readKernelLogSince } from './kernel-log';
+import { markKernelLog, monotonicNowS, parseKernelLog, readKernelLogSince } from './kernel-log';
 import { fixture } from './test-fixtures';
 
 describe('parseKernelLog', () => {
@@ -41,6 +41,34 @@ describe('parseKernelLog', () => {
   it('stops a report with no end marker after a bounded number of lines', () => {
     const text = ['[ 1.0] WARNING: CPU: 0 PID: 1 at net/mptcp/pm.c:1 x', ...Array.from({ length: 100 }, (_, i) => `[ 2.${i}] filler`), '[ 3.0] mptcp: later line'].join('\n');
     expect(parseKernelLog(text).map((l) => l.tS)).toEqual([1, 3]);
+  });
+});
+
+describe('untimed kernel log lines (printk.time=0)', () => {
+  const DSS = 'MPTCP: mptcp_verif_dss_csum csum is wrong';
+
+  it('counts an untimed checksum error, stamped at the read time and marked untimed', () => {
+    expect(parseKernelLog(`${DSS}\nbr0: port 1(vha) entered disabled state\n`, 100, 2500)).toEqual([{ tS: 2500, line: DSS, error: true, untimed: true }]);
+    expect(parseKernelLog(`kern  :err   : ${DSS}`)[0]).toMatchObject({ line: DSS, error: true, untimed: true });
+  });
+
+  it('takes an untimed WARNING report whole, as with stamps', () => {
+    const text = ['WARNING: CPU: 1 PID: 9 at net/core/stream.c:205 x', 'Call Trace:', ' __mptcp_destroy_sock+0x1a2/0x2e0', '---[ end trace 0 ]---'].join('\n');
+    expect(parseKernelLog(text)).toEqual([{ tS: NaN, line: 'WARNING: CPU: 1 PID: 9 at net/core/stream.c:205 x [trace: __mptcp_destroy_sock+0x1a2/0x2e0]', error: true, untimed: true }]);
+  });
+
+  it('leaves out the untimed lines already logged at the mark, and keeps the new ones', async () => {
+    let log = `${DSS}\n`;
+    const mark = await markKernelLog(async () => log);
+    expect(mark.untimedBefore).toEqual([DSS]);
+    log += `${DSS}\nmptcp: subflow fallback to TCP\n`;
+    const got = await readKernelLogSince(mark, async () => log);
+    expect(got.map((l) => [l.line, l.error, l.untimed])).toEqual([[DSS, true, true], ['mptcp: subflow fallback to TCP', false, true]]);
+    expect(got[0]!.tS).toBeGreaterThanOrEqual(mark.monotonicS);
+  });
+
+  it('keeps every untimed line when only a time was marked (it cannot tell old from new)', async () => {
+    expect(await readKernelLogSince(1e12, async () => `${DSS}\n`)).toHaveLength(1);
   });
 });
 

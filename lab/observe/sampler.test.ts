@@ -41,6 +41,8 @@ describe('startSampler', () => {
     // tick 1 (due 100) runs to 350: ticks 2 and 3 (200, 300) are skipped, tick 4 is due at 400.
     expect(all.map((x) => x.tMs)).toEqual([10, 350, 410]);
     expect(s.maxInFlight()).toBe(1);
+    // The record says so: two ticks were never sampled.
+    expect(sampler.skippedTicks).toBe(2);
   });
 
   it('stop waits for the sample in flight, then takes a final one', async () => {
@@ -73,6 +75,7 @@ describe('startSampler', () => {
     await jest.advanceTimersByTimeAsync(250);
     expect((await sampler.stop()).map((x) => x.tMs)).toEqual([0, 200]);
     expect(errors).toHaveLength(1);
+    expect(sampler.failedSamples).toBe(1);
   });
 
   it('refuses a non-positive interval', () => {

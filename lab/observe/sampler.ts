@@ -24,6 +24,9 @@ export interface SamplerOptions<T> {
 export interface Sampler<T> {
   /** Stops the schedule, waits for a sample in flight, takes the final one, returns all. */
   stop(): Promise<Array<Sample<T>>>;
+  /** Ticks skipped because a sample overran its interval (or the event loop was late), and samples that threw. */
+  readonly skippedTicks: number;
+  readonly failedSamples: number;
 }
 
 /** Starts sampling now (tick 0 at once). */
@@ -36,12 +39,15 @@ export function startSampler<T>(opts: SamplerOptions<T>): Sampler<T> {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let skippedTicks = 0;
+  let failedSamples = 0;
 
   const takeOne = async () => {
     try {
       const value = await opts.sample();
       samples.push({ tMs: clock(), value });
     } catch (e) {
+      failedSamples++;
       opts.onError?.(e);
     }
   };
@@ -53,13 +59,21 @@ export function startSampler<T>(opts: SamplerOptions<T>): Sampler<T> {
       if (stopped) return;
       const elapsed = clock() - start;
       // The next tick still ahead of us: skip every tick the sample overran.
-      tick = Math.max(tick + 1, Math.floor(elapsed / intervalMs) + 1);
+      const next = Math.max(tick + 1, Math.floor(elapsed / intervalMs) + 1);
+      skippedTicks += next - tick - 1;
+      tick = next;
       timer = setTimeout(run, Math.max(0, start + tick * intervalMs - clock()));
     });
   };
   run();
 
   return {
+    get skippedTicks() {
+      return skippedTicks;
+    },
+    get failedSamples() {
+      return failedSamples;
+    },
     async stop() {
       if (stopped) return samples;
       stopped = true;

@@ -15,6 +15,8 @@ export interface SsMptcpConnection {
   extraSubflows: number;
   /** TCP subflows listed with this connection's token (when ss was run with -t). */
   tcpSubflows: Array<{ state: string; local: string; peer: string; localId: number; backup: boolean }>;
+  /** ss printed `fallback` (MPTCP_INFO_FLAG_FALLBACK): the connection runs as plain TCP on its one subflow. */
+  fallback: boolean;
   /** Every `key:value` of the detail line. */
   fields: Record<string, string>;
 }
@@ -71,6 +73,7 @@ export function parseSsMptcp(text: string): SsMptcpConnection[] {
         tcpSubflows: subflows
           .filter((sf) => sf.token !== undefined && token !== '' && sf.token === token)
           .map((sf) => ({ state: sf.s.state, local: sf.s.local, peer: sf.s.peer, localId: sf.localId, backup: sf.backup })),
+        fallback: /(^|\s)fallback(\s|$)/.test(s.detail),
         fields,
       };
     });
