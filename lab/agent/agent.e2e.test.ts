@@ -7,13 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileAgent } from '../image/build';
 import { parseAgentLine, type AgentLine, type DoneLine, type ProgressLine } from '../traffic/agent-lines';
 import { compareTransferEnds } from '../traffic/transfer';
-import { streamSha256 } from './agent';
+import { streamSha256, transferDigest } from './agent';
 
 jest.setTimeout(30_000);
 
@@ -112,8 +112,10 @@ describe('transfer over loopback', () => {
     const receiver = done(pair[receiverSide]);
     expect(sender).toMatchObject({ role: 'sender', bytes: SIZE, complete: true });
     expect(receiver).toMatchObject({ role: 'receiver', bytes: SIZE, complete: true });
-    // The sender streams exactly what `gen` writes: the hash is the stream's.
-    expect(receiver?.sha256).toBe(streamSha256('e2e', SIZE));
+    // Both ends report the digest of "SIZE bytes of seed e2e's stream", the receiver after checking every byte.
+    expect(receiver?.sha256).toBe(transferDigest('e2e', SIZE));
+    expect(receiver?.mismatchAt).toBeNull();
+    expect((receiver as { cpuMs?: unknown } | undefined)?.cpuMs).toEqual({ user: expect.any(Number), system: expect.any(Number) });
     expect(compareTransferEnds(sender, receiver, SIZE)).toEqual({
       completed: true,
       integrity: { expected: sender?.sha256, actual: receiver?.sha256, ok: true },
@@ -161,20 +163,21 @@ describe('transfer over loopback', () => {
     expect(done(pair.server)).toMatchObject({ role: 'sender', complete: false, error: expect.stringMatching(/ECONNRESET|EPIPE/) });
   });
 
-  it('--verify reports no mismatch on an intact stream', async () => {
+  it('--verify (now always on) reports no mismatch on an intact stream', async () => {
     const pair = await startPair('upload', ['--size', '3000000'], ['--verify']);
     expect(await pair.server.exit).toBe(0);
     expect(done(pair.server)).toMatchObject({ role: 'receiver', complete: true, mismatchAt: null });
   });
 
   it('--timeout-ms cuts a transfer that runs too long', async () => {
-    const pair = await startPair('download', ['--duration-ms', '20000'], [], ['--timeout-ms', '300']);
+    // 1 s: under load, the client's start (Node itself) can take most of 300 ms.
+    const pair = await startPair('download', ['--duration-ms', '20000'], [], ['--timeout-ms', '1000']);
     expect(await pair.server.exit).toBe(1);
-    expect(done(pair.server)).toMatchObject({ complete: false, error: 'timeout after 300 ms' });
+    expect(done(pair.server)).toMatchObject({ complete: false, error: 'timeout after 1000 ms' });
     // The cut is a reset, but a receiver that has read everything may still see it as an end
     // (Linux reports the reset or EOF, racily): the sender's line is what tells, as the lab compares both.
     await pair.client.exit;
-    expect(compareTransferEnds(done(pair.server), done(pair.client))).toMatchObject({ completed: false, error: expect.stringMatching(/sender: timeout after 300 ms/) });
+    expect(compareTransferEnds(done(pair.server), done(pair.client))).toMatchObject({ completed: false, error: expect.stringMatching(/sender: timeout after 1000 ms/) });
   });
 
   it('--timeout-ms bounds a server that nobody connects to', async () => {
@@ -202,6 +205,85 @@ describe('transfer over loopback', () => {
     const agent = startAgent(['transfer-client', '--port', '1']);
     expect(await agent.exit).toBe(2);
     expect(agent.lines).toEqual([{ type: 'error', message: '--direction is required' }]);
+  });
+});
+
+/**
+ * A proxy between the two agents that alters the download (server to client) stream: `alter`
+ * gets the whole stream so far and the offset already forwarded, and returns how many more
+ * bytes may go out (it may rewrite bytes after that offset in place).
+ */
+async function alteringProxy(target: number, alter: (data: Buffer, forwarded: number, ended: boolean) => number): Promise<{ port: number; server: Server }> {
+  const server = createServer((down: Socket) => {
+    const up = connect({ host: '127.0.0.1', port: target });
+    down.pipe(up);
+    let data = Buffer.alloc(0);
+    let forwarded = 0;
+    const flush = (ended: boolean) => {
+      const upto = alter(data, forwarded, ended);
+      if (upto > forwarded) down.write(data.subarray(forwarded, upto));
+      forwarded = upto;
+      if (ended) down.end();
+    };
+    up.on('data', (b: Buffer) => {
+      data = Buffer.concat([data, b]);
+      flush(false);
+    });
+    up.on('end', () => flush(true));
+    const kill = () => (down.destroy(), up.destroy());
+    up.on('error', kill);
+    down.on('error', kill);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, server };
+}
+
+describe('an altered stream is caught by the receiver', () => {
+  const SIZE = 4_000_000;
+  const BLOCK = 64 * 1024;
+
+  async function transferThrough(alter: Parameters<typeof alteringProxy>[1]) {
+    const server = startAgent(['transfer-server', '--port', '0', '--bind', '127.0.0.1', '--direction', 'download', '--size', String(SIZE), '--seed', 'e2e']);
+    const { port } = await server.waitFor('listening', isType('listening'));
+    const proxy = await alteringProxy(port, alter);
+    try {
+      const client = startAgent(['transfer-client', '--connect', '127.0.0.1', '--port', String(proxy.port), '--direction', 'download', '--size', String(SIZE), '--seed', 'e2e']);
+      await Promise.all([client.exit, server.exit]);
+      return { sender: done(server)!, receiver: done(client)! };
+    } finally {
+      proxy.server.close();
+    }
+  }
+
+  it('one byte changed: the receiver names its offset and the ends disagree', async () => {
+    const AT = 3_000_001;
+    const { sender, receiver } = await transferThrough((data, forwarded, ended) => {
+      if (data.length > AT && forwarded <= AT) data[AT]! ^= 0x20;
+      return ended || data.length > AT ? data.length : forwarded;
+    });
+    expect(receiver).toMatchObject({ complete: true, bytes: SIZE, mismatchAt: AT });
+    expect(sender).toMatchObject({ complete: true, bytes: SIZE, sha256: transferDigest('e2e', SIZE) });
+    expect(compareTransferEnds(sender, receiver, SIZE)).toMatchObject({
+      completed: false,
+      integrity: { ok: false },
+      error: `byte ${AT} differs from the seed's stream: the data was altered in transit`,
+    });
+  });
+
+  it('two 64 KiB blocks delivered in swapped order: the receiver names the first one', async () => {
+    const AT = 10 * BLOCK;
+    const { receiver, sender } = await transferThrough((data, forwarded, ended) => {
+      if (forwarded < AT) return Math.min(data.length, AT);
+      if (forwarded === AT && data.length >= AT + 2 * BLOCK) {
+        const a = Buffer.from(data.subarray(AT, AT + BLOCK));
+        data.copy(data, AT, AT + BLOCK, AT + 2 * BLOCK);
+        a.copy(data, AT + BLOCK);
+        return data.length;
+      }
+      return forwarded === AT && !ended ? AT : data.length;
+    });
+    expect(receiver).toMatchObject({ complete: true, bytes: SIZE, mismatchAt: AT });
+    expect(compareTransferEnds(sender, receiver, SIZE)).toMatchObject({ completed: false, integrity: { ok: false } });
   });
 });
 

@@ -10,8 +10,12 @@ import {
   parseLimits,
   resolveIfnameRefs,
   SeedStream,
+  StreamVerifier,
   streamSha256,
   sysctlPath,
+  TRANSFER_PERIOD,
+  transferDigest,
+  TransferStream,
 } from './agent';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
@@ -48,6 +52,110 @@ describe('SeedStream', () => {
   it('serves a piece larger than its 4 MiB zero buffer', () => {
     const size = 4 * 1024 * 1024 + 17;
     expect(createHash('sha256').update(new SeedStream('big').next(size)).digest('hex')).toBe(streamSha256('big', size));
+  });
+});
+
+describe('TransferStream', () => {
+  const stream = new TransferStream('lab');
+
+  it('is the seed stream for its first period, then the same again: stream[x] = seed[x mod period]', () => {
+    const seed = new SeedStream('lab').next(TRANSFER_PERIOD);
+    expect(stream.slice(0, TRANSFER_PERIOD).equals(seed)).toBe(true);
+    // A 1 MiB slice spans four periods and a bit: each piece is the seed stream again.
+    const big = stream.slice(TRANSFER_PERIOD - 5, 1 << 20);
+    for (let at = 5; at + TRANSFER_PERIOD <= big.length; at += TRANSFER_PERIOD) expect(big.subarray(at, at + TRANSFER_PERIOD).equals(seed)).toBe(true);
+    const tail = seed.subarray(TRANSFER_PERIOD - 1000);
+    // A slice across the end of the period is contiguous: the period's end, then its start.
+    const across = stream.slice(TRANSFER_PERIOD - 1000, 5000);
+    expect(across.subarray(0, 1000).equals(tail)).toBe(true);
+    expect(across.subarray(1000).equals(stream.slice(0, 4000))).toBe(true);
+    expect(stream.slice(3 * TRANSFER_PERIOD + 12345, 777).equals(stream.slice(12345, 777))).toBe(true);
+  });
+
+  it('has a prime period, so no power-of-two distance (a 32-bit wrap, a buffer size) is a whole number of periods', () => {
+    for (let d = 2; d * d <= TRANSFER_PERIOD; d++) expect(TRANSFER_PERIOD % d).not.toBe(0);
+    expect(2 ** 32 % TRANSFER_PERIOD).not.toBe(0);
+  });
+
+  it('hands out views, not copies, of at most 1 MiB', () => {
+    const a = stream.slice(100, 10);
+    expect(a.buffer).toBe(stream.slice(200, 10).buffer);
+    expect(() => stream.slice(0, 1024 * 1024 + 1)).toThrow(RangeError);
+  });
+});
+
+describe('StreamVerifier', () => {
+  const stream = new TransferStream('verify');
+  // 3 MiB from somewhere in the fourth period: a dozen wraps are checked too.
+  const START = 3 * TRANSFER_PERIOD + 4567;
+  const SIZE = 3 << 20;
+  const intact = () => Buffer.concat([stream.slice(START, 1 << 20), stream.slice(START + (1 << 20), 1 << 20), stream.slice(START + (2 << 20), 1 << 20)]);
+
+  /** Feeds `data` in uneven pieces (1 byte to 1.5 MiB, as sockets deliver) to a verifier that starts at START. */
+  function verify(data: Buffer): StreamVerifier {
+    const v = new StreamVerifier(stream);
+    v.bytes = START; // as if the first START bytes had arrived intact
+    for (let off = 0, i = 0; off < data.length; i++) {
+      const n = Math.min(data.length - off, 1 + ((i * 104_729) % (3 << 19)));
+      v.update(data.subarray(off, off + n));
+      off += n;
+    }
+    return v;
+  }
+
+  it('passes the intact stream whatever the piece sizes, and counts every byte', () => {
+    const v = verify(intact());
+    expect(v.mismatchAt).toBeNull();
+    expect(v.bytes).toBe(START + SIZE);
+  });
+
+  it('finds one changed byte (one bit flipped), at its offset', () => {
+    const data = intact();
+    data[1_234_567]! ^= 0x01;
+    expect(verify(data).mismatchAt).toBe(START + 1_234_567);
+  });
+
+  it('finds two 64 KiB blocks delivered in swapped order, at the first one', () => {
+    const data = intact();
+    const B = 64 * 1024;
+    const at = 20 * B;
+    const swapped = Buffer.concat([data.subarray(0, at), data.subarray(at + B, at + 2 * B), data.subarray(at, at + B), data.subarray(at + 2 * B)]);
+    expect(swapped.length).toBe(data.length);
+    expect(verify(swapped).mismatchAt).toBe(START + at);
+  });
+
+  it('finds a missing byte, a duplicated segment and an extra byte, at the first byte out of place', () => {
+    const data = intact();
+    const missing = Buffer.concat([data.subarray(0, 500_000), data.subarray(500_001)]);
+    expect(verify(missing).mismatchAt).toBe(START + 500_000);
+    const dup = Buffer.concat([data.subarray(0, 2_000_000), data.subarray(2_000_000 - 1448, 2_000_000), data.subarray(2_000_000)]);
+    expect(verify(dup).mismatchAt).toBe(START + 2_000_000);
+    const extra = Buffer.concat([data.subarray(0, 9), Buffer.from([data[9]! ^ 0xff]), data.subarray(9)]);
+    expect(verify(extra).mismatchAt).toBe(START + 9);
+  });
+
+  it('cannot see data displaced by exactly one period (the stream is equal to itself there): the documented limit', () => {
+    const v = new StreamVerifier(stream);
+    v.update(stream.slice(0, 1000));
+    v.update(stream.slice(1000 + TRANSFER_PERIOD, 1000)); // the bytes one period later: identical
+    expect(v.mismatchAt).toBeNull();
+  });
+});
+
+describe('transferDigest', () => {
+  it('is equal for the same seed and length, and differs with another length, seed or a mismatch', () => {
+    const d = transferDigest('s', 1000);
+    expect(d).toMatch(/^[0-9a-f]{64}$/);
+    expect(transferDigest('s', 1000)).toBe(d);
+    expect(transferDigest('s', 1000, null)).toBe(d);
+    expect(transferDigest('s', 999)).not.toBe(d);
+    expect(transferDigest('t', 1000)).not.toBe(d);
+    expect(transferDigest('s', 1000, 0)).not.toBe(d);
+    expect(transferDigest('s', 1000, 5)).not.toBe(transferDigest('s', 1000, 6));
+  });
+
+  it('is pinned: changing what it covers is a deliberate change of the transfer stream', () => {
+    expect(transferDigest('lab', 1 << 20)).toBe('a3f3186b3ff21889e8abe166b1fd8bb88cf5a6b1f383b4183ec3be804616930a');
   });
 });
 

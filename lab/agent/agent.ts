@@ -23,8 +23,6 @@ const emitStdout: Emit = (line) => {
 
 // ---------------------------------------------------------------- the deterministic stream
 
-/** Largest chunk the stream hands out (also the transfer's write size). */
-export const CHUNK_BYTES = 256 * 1024;
 const ZEROS = Buffer.alloc(4 * 1024 * 1024);
 
 /** The seed's bytes: AES-256-CTR keystream over zeros, key sha256(seed), IV zero. */
@@ -41,7 +39,7 @@ export class SeedStream {
 }
 
 /** SHA-256 of the first `size` bytes of the seed's stream, read in `chunk`-byte pieces. */
-export function streamSha256(seed: string, size: number, chunk = CHUNK_BYTES): string {
+export function streamSha256(seed: string, size: number, chunk = 256 * 1024): string {
   const s = new SeedStream(seed);
   const h = createHash('sha256');
   for (let done = 0; done < size; ) {
@@ -65,7 +63,7 @@ export interface TransferArgs {
   intervalMs: number;
   /** Bounds the wait for the connection, then (separately) the transfer: past it the connection is reset. */
   timeoutMs?: number;
-  /** Receiver only: regenerate the stream and report the first differing offset. */
+  /** Accepted, no longer needed: every receiver verifies every byte and reports mismatchAt. */
   verify: boolean;
 }
 
@@ -380,19 +378,125 @@ async function runGen(size: number, seed: string, out: string, emit: Emit): Prom
 
 // ---------------------------------------------------------------- transfer
 
-/** Runs one side of a transfer on a connected socket; resolves with the done line. */
-export function runTransferSide(sock: net.Socket, args: TransferArgs, role: 'sender' | 'receiver', emit: Emit): Promise<Json> {
+/**
+ * The transfer's bytes: the seed's stream (SeedStream) repeated with a prime period,
+ * stream[x] = seedStream[x mod TRANSFER_PERIOD]. The period is made once and then served
+ * without any per-byte work: the sender writes slices of it, the receiver compares what
+ * arrives with the slice it expects (memcmp). So every byte is verified at about the cost
+ * of a copy, where SHA-256 on both ends (about 0.5 s of CPU per GB each, with SHA-NI) and
+ * AES on the sender held the agent to a third of iperf3's rate.
+ *
+ * The period is small (256 KiB and a bit, plus the 1 MiB repeated after it) so that it stays
+ * in the CPU's cache: the sender's copies into the socket and the receiver's memcmp read it
+ * from there. With a 17 MB period they read it from memory, and on a loaded machine the
+ * agent moved a third to a half of what it moved with this one (same run, interleaved).
+ *
+ * What the comparison catches: any changed, missing, extra, duplicated or reordered byte,
+ * unless the result is equal to the stream anyway, which takes data displaced by a whole
+ * multiple of the period. The period is prime (2^18 + 3), so no power-of-two distance (a
+ * 32-bit sequence wrap, a buffer or segment size) is one, and a segment (at most 64 KiB)
+ * lost or delivered twice always shifts what follows. The first period is exactly what
+ * `gen` writes for the same seed.
+ */
+export const TRANSFER_PERIOD = 262_147;
+/** The sender's write size. */
+export const CHUNK_BYTES = 1024 * 1024;
+/** The receiver's read buffer: one, reused, so reads allocate nothing. */
+export const READ_BYTES = 1024 * 1024;
+/** Slices up to this long are contiguous in the pool (its head is repeated after the period). */
+const SLICE_MAX = Math.max(CHUNK_BYTES, READ_BYTES);
+
+/** The transfer stream of one seed; slices are views into one pool, never copies. */
+export class TransferStream {
+  private readonly pool: Buffer;
+  constructor(seed: string) {
+    const s = new SeedStream(seed);
+    this.pool = Buffer.allocUnsafe(TRANSFER_PERIOD + SLICE_MAX);
+    for (let at = 0; at < TRANSFER_PERIOD; ) {
+      const piece = s.next(Math.min(ZEROS.length, TRANSFER_PERIOD - at));
+      at += piece.copy(this.pool, at);
+    }
+    // The head again after the period (as many times as a slice can be longer than the period).
+    for (let at = TRANSFER_PERIOD; at < this.pool.length; at += TRANSFER_PERIOD) this.pool.copy(this.pool, at, 0, Math.min(TRANSFER_PERIOD, this.pool.length - at));
+  }
+  /** Bytes [offset, offset + n) of the stream, n <= SLICE_MAX: a view, not a copy. */
+  slice(offset: number, n: number): Buffer {
+    if (n > SLICE_MAX) throw new RangeError(`slice of ${n} bytes: at most ${SLICE_MAX}`);
+    const at = offset % TRANSFER_PERIOD;
+    return this.pool.subarray(at, at + n);
+  }
+}
+
+/**
+ * The receiver's check: each piece that arrives is compared with the stream's bytes at that
+ * offset. `mismatchAt` is the offset of the first byte that differs (null while none does);
+ * after it the bytes are only counted.
+ */
+export class StreamVerifier {
+  bytes = 0;
+  mismatchAt: number | null = null;
+  constructor(private readonly stream: TransferStream) {}
+  update(chunk: Buffer): void {
+    if (this.mismatchAt === null) {
+      for (let off = 0; off < chunk.length; off += SLICE_MAX) {
+        const got = chunk.subarray(off, off + SLICE_MAX);
+        const want = this.stream.slice(this.bytes + off, got.length);
+        if (!got.equals(want)) {
+          this.mismatchAt = this.bytes + off + firstDifference(got, want);
+          break;
+        }
+      }
+    }
+    this.bytes += chunk.length;
+  }
+}
+
+/** The digest both ends report: SHA-256 of what this end sent, or verified it received (see doneDigest). */
+export function transferDigest(seed: string, bytes: number, mismatchAt: number | null = null): string {
+  const what = { stream: 'mptcp-lab transfer v2', seed, period: TRANSFER_PERIOD, bytes, ...(mismatchAt === null ? {} : { mismatchAt }) };
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex');
+}
+
+/** net's `onread` option: reads of up to READ_BYTES into one reused buffer, each checked by `verifier` at once. */
+function userBufferReads(verifier: StreamVerifier): net.OnReadOpts {
+  return {
+    buffer: Buffer.allocUnsafe(READ_BYTES),
+    callback: (n: number, buf: Uint8Array) => {
+      verifier.update(Buffer.from(buf.buffer, buf.byteOffset, n));
+      return true;
+    },
+  };
+}
+
+/**
+ * Runs one side of a transfer on a connected socket; resolves with the done line.
+ * A receiver whose socket was made with userBufferReads(verifier) is given that verifier
+ * (`io.reads`); without one it reads 'data' events (Node's own 64 KiB buffers: slower, same check).
+ *
+ * The done line's `sha256` is transferDigest: the sender's says "these many bytes of the
+ * seed's stream", the receiver's the same when it verified every byte it got, and another
+ * (naming the first differing offset) when it did not. Equal digests: the same number of
+ * bytes arrived as were sent, each the stream's.
+ */
+export function runTransferSide(
+  sock: net.Socket,
+  args: TransferArgs,
+  role: 'sender' | 'receiver',
+  emit: Emit,
+  io: { stream?: TransferStream; reads?: StreamVerifier } = {},
+): Promise<Json> {
   return new Promise((resolve) => {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const elapsed = () => performance.now() - t0;
-    const stream = new SeedStream(args.seed);
-    const hash = createHash('sha256');
-    let bytes = 0;
+    const stream = io.stream ?? new TransferStream(args.seed);
+    const verifier = io.reads ?? new StreamVerifier(stream);
+    let sent = 0;
+    const bytes = () => (role === 'sender' ? sent : verifier.bytes);
     let failure: string | undefined;
     let finished = false; // sender: all data handed to the socket and ended; receiver: EOF seen
-    let mismatchAt: number | null = null;
     emit({ type: 'connected', role, localAddress: sock.localAddress, localPort: sock.localPort, remoteAddress: sock.remoteAddress, remotePort: sock.remotePort });
-    const progress = setInterval(() => emit({ type: 'progress', role, tMs: Math.round(elapsed()), bytes }), args.intervalMs);
+    const progress = setInterval(() => emit({ type: 'progress', role, tMs: Math.round(elapsed()), bytes: bytes() }), args.intervalMs);
     // A reset, not a FIN: in duration mode the other end must not mistake the cut for an orderly end.
     const deadline =
       args.timeoutMs === undefined
@@ -405,26 +509,30 @@ export function runTransferSide(sock: net.Socket, args: TransferArgs, role: 'sen
     sock.on('close', () => {
       clearInterval(progress);
       if (deadline) clearTimeout(deadline);
+      const n = bytes();
       let complete = finished && failure === undefined;
-      if (role === 'receiver' && args.size !== undefined && bytes !== args.size) {
+      if (role === 'receiver' && args.size !== undefined && n !== args.size) {
         complete = false;
-        failure = failure ?? `received ${bytes} of ${args.size} bytes`;
+        failure = failure ?? `received ${n} of ${args.size} bytes`;
       }
-      const done: Json = { type: 'done', role, bytes, sha256: hash.digest('hex'), ms: Math.round(elapsed()), complete };
-      if (args.verify && role === 'receiver') done.mismatchAt = mismatchAt;
+      const mismatchAt = role === 'receiver' ? verifier.mismatchAt : null;
+      // This process's CPU over the transfer, for cost comparisons.
+      const cpu = process.cpuUsage(cpu0);
+      const done: Json = {
+        type: 'done',
+        role,
+        bytes: n,
+        sha256: transferDigest(args.seed, n, mismatchAt),
+        ms: Math.round(elapsed()),
+        complete,
+        cpuMs: { user: Math.round(cpu.user / 1000), system: Math.round(cpu.system / 1000) },
+      };
+      if (role === 'receiver') done.mismatchAt = mismatchAt;
       if (!complete) done.error = failure ?? 'connection closed before the end of the stream';
       resolve(done);
     });
     if (role === 'receiver') {
-      sock.on('data', (buf: Buffer) => {
-        hash.update(buf);
-        if (args.verify && mismatchAt === null) {
-          const want = stream.next(buf.length);
-          const at = firstDifference(buf, want);
-          if (at >= 0) mismatchAt = bytes + at;
-        }
-        bytes += buf.length;
-      });
+      if (!io.reads) sock.on('data', (buf: Buffer) => verifier.update(buf));
       sock.on('end', () => (finished = true));
       return;
     }
@@ -432,15 +540,15 @@ export function runTransferSide(sock: net.Socket, args: TransferArgs, role: 'sen
     sock.resume();
     const pump = (): void => {
       while (!sock.destroyed) {
-        const left = args.size === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, args.size - bytes);
-        if (left <= 0 || (args.durationMs !== undefined && elapsed() >= args.durationMs)) {
+        const n = args.size === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, args.size - sent);
+        if (n <= 0 || (args.durationMs !== undefined && elapsed() >= args.durationMs)) {
           finished = true;
           sock.end();
           return;
         }
-        const buf = stream.next(left);
-        hash.update(buf);
-        bytes += buf.length;
+        // A view of the pool: nothing is generated or copied per write.
+        const buf = stream.slice(sent, n);
+        sent += n;
         // Backpressure: stop at a full buffer, so memory stays at about one chunk.
         if (!sock.write(buf)) {
           sock.once('drain', pump);
@@ -453,13 +561,28 @@ export function runTransferSide(sock: net.Socket, args: TransferArgs, role: 'sen
 }
 
 function firstDifference(a: Buffer, b: Buffer): number {
-  if (a.equals(b)) return -1;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
 }
 
 const senderRole = (side: 'server' | 'client', d: Direction): 'sender' | 'receiver' =>
   (side === 'server') === (d === 'download') ? 'sender' : 'receiver';
+
+/**
+ * The accepted socket again, reading into one reused buffer (net's `onread`, which only
+ * net.connect offers): a new Socket on the same handle, taken before it ever read (the
+ * server pauses on connect). Node 18 and 20 both build sockets this way; if the handle is
+ * not there, the accepted socket is used as it is, with 'data' events.
+ */
+function withUserBuffer(accepted: net.Socket, verifier: StreamVerifier): net.Socket {
+  const handle = (accepted as unknown as { _handle?: unknown })._handle;
+  if (!handle) {
+    accepted.resume();
+    return accepted;
+  }
+  return new net.Socket({ handle, onread: userBufferReads(verifier), readable: true, writable: true } as net.SocketConstructorOpts);
+}
 
 function runTransferServer(args: TransferArgs & { bind: string }, emit: Emit): Promise<Json> {
   return new Promise((resolve, reject) => {
@@ -469,15 +592,20 @@ function runTransferServer(args: TransferArgs & { bind: string }, emit: Emit): P
       reject(new Error(`no connection within ${args.timeoutMs} ms`));
     }, args.timeoutMs);
     let accepted = false;
-    const server = net.createServer((sock) => {
+    const role = senderRole('server', args.direction);
+    // Made before listening, so the transfer's first write or read waits for nothing.
+    const stream = new TransferStream(args.seed);
+    const server = net.createServer({ pauseOnConnect: true }, (conn) => {
       // One connection only: a second one is refused by closing it.
-      if (accepted) return void sock.destroy();
+      if (accepted) return void conn.destroy();
       accepted = true;
       if (waiting) clearTimeout(waiting);
+      const verifier = new StreamVerifier(stream);
+      const sock = role === 'receiver' ? withUserBuffer(conn, verifier) : conn.resume();
       // Keep LISTENING until the transfer ends: under MPTCP the listening socket is what answers
       // the MP_JOIN SYNs of the extra subflows; closed, it refuses them (RST, ECONNREFUSED).
       const done = () => server.close();
-      runTransferSide(sock, args, senderRole('server', args.direction), emit).then(
+      runTransferSide(sock, args, role, emit, { stream, ...(sock === conn ? {} : { reads: verifier }) }).then(
         (r) => (done(), resolve(r)),
         (e: unknown) => (done(), reject(e)),
       );
@@ -492,7 +620,10 @@ function runTransferServer(args: TransferArgs & { bind: string }, emit: Emit): P
 
 function runTransferClient(args: TransferArgs & { connect: string }, emit: Emit): Promise<Json> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host: args.connect, port: args.port });
+    const role = senderRole('client', args.direction);
+    const stream = new TransferStream(args.seed);
+    const verifier = new StreamVerifier(stream);
+    const sock = net.connect({ host: args.connect, port: args.port, ...(role === 'receiver' ? { onread: userBufferReads(verifier) } : {}) });
     const onError = (e: Error) => reject(new Error(`connect to ${args.connect}:${args.port} failed: ${e.message}`));
     // Without this a blackholed SYN waits for the kernel's retries (about two minutes).
     const waiting = args.timeoutMs === undefined ? undefined : setTimeout(() => sock.destroy(new Error(`no answer within ${args.timeoutMs} ms`)), args.timeoutMs);
@@ -500,7 +631,7 @@ function runTransferClient(args: TransferArgs & { connect: string }, emit: Emit)
     sock.once('connect', () => {
       if (waiting) clearTimeout(waiting);
       sock.off('error', onError);
-      runTransferSide(sock, args, senderRole('client', args.direction), emit).then(resolve, reject);
+      runTransferSide(sock, args, role, emit, { stream, ...(role === 'receiver' ? { reads: verifier } : {}) }).then(resolve, reject);
     });
   });
 }

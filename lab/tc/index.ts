@@ -10,3 +10,5 @@ export type { BlackholeMethod } from './blackhole';
 export { parseTcQdiscJson, verifyShaping } from './readback';
 export type { TcQdisc } from './readback';
 export { formatMs, formatPercent } from './format';
+export { buildFaultArgv, buildUnfaultAllArgv, describeFault, faultRuleArgs, faultRulesByHost, faultScript, NFT_FAULT_CHAIN, NFT_FAULT_TABLE, REWRITE_VALUE } from './faults';
+export type { FaultPathEnd, NftFaultRule } from './faults';

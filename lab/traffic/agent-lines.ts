@@ -40,12 +40,18 @@ export interface DoneLine {
   type: 'done';
   role: AgentRole;
   bytes: number;
+  /**
+   * SHA-256 of what this end sent or verified (seed, stream period, byte count, and the first
+   * wrong offset if any): the two ends agree exactly when every byte arrived unaltered and in order.
+   */
   sha256: string;
   ms: number;
   complete: boolean;
   error?: string;
-  /** Receiver with --verify: offset of the first byte that differs from the seed's stream, or null. */
+  /** Receiver: offset of the first byte that differs from the seed's stream, or null (always sent). */
   mismatchAt?: number | null;
+  /** This end's own CPU time over the transfer, ms. */
+  cpuMs?: { user: number; system: number };
 }
 
 /** gen: the file is written. */

@@ -13,7 +13,7 @@
  *   must be killed by the lab and resumed with -c.
  * - `-q` drops the progress bar; errors still reach stderr, exit code 1.
  */
-import { AGENT_PATH } from './transfer';
+import { AGENT_PATH } from '../runtime/lab-spec';
 import { wrapProtocol, type TrafficProtocol } from './mptcpize';
 
 export const HTTP_ROOT = '/srv/lab';

@@ -92,6 +92,14 @@ describe('compareTransferEnds', () => {
     });
   });
 
+  it('names the first altered byte when the receiver reports it', () => {
+    expect(compareTransferEnds(doneLine({}), receiver({ sha256: SHA_B, mismatchAt: 42 }), 100)).toMatchObject({
+      completed: false,
+      integrity: { ok: false },
+      error: "byte 42 differs from the seed's stream: the data was altered in transit",
+    });
+  });
+
   it('flags a short transfer against the plan', () => {
     const r = compareTransferEnds(doneLine({ bytes: 60 }), receiver({ bytes: 60 }), 100);
     expect(r).toMatchObject({ completed: false, integrity: { ok: true }, error: 'received 60 of 100 planned bytes' });

@@ -1,8 +1,12 @@
 /**
  * The project's own integrity-checked transfer: argv for the agent's transfer-server and
- * transfer-client, and the comparison of their two `done` lines. The sender hashes what it
- * sends, the receiver what it gets; the two hashes agreeing is the integrity check.
+ * transfer-client, and the comparison of their two `done` lines. The receiver compares every
+ * byte it gets with the seed's stream (lab/agent's TransferStream) and reports the first that
+ * differs (`mismatchAt`); each end's `sha256` is the SHA-256 of what it sent, or verified it
+ * received ("N bytes of seed S's stream", naming the mismatch if any), so the two agree
+ * exactly when the receiver got every byte the sender sent, unaltered and in order.
  */
+import { AGENT_PATH } from '../runtime/lab-spec';
 import type { Series } from '../model/record';
 import type { DoneLine, ProgressLine } from './agent-lines';
 import { wrapProtocol, type TrafficProtocol } from './mptcpize';
@@ -10,8 +14,6 @@ import { wrapProtocol, type TrafficProtocol } from './mptcpize';
 export { parseAgentLine } from './agent-lines';
 export type { AgentLine, DoneLine, ProgressLine } from './agent-lines';
 
-/** Where the image build puts the compiled agent. */
-export const AGENT_PATH = '/opt/mptcp-lab/agent.js';
 
 export interface TransferOptions {
   protocol: TrafficProtocol;
@@ -25,7 +27,7 @@ export interface TransferOptions {
   intervalMs?: number;
   /** The agent cuts the transfer (reported incomplete) after this long. */
   timeoutMs?: number;
-  /** Receiver regenerates the stream and reports the first differing offset (costs AES on the receiver). */
+  /** Accepted for older callers: every receiver now checks every byte (a memcmp, no hashing). */
   verify?: boolean;
 }
 
@@ -86,7 +88,10 @@ export function compareTransferEnds(sender: DoneLine | undefined, receiver: Done
   else if (!receiver.complete) problems.push(`receiver: ${receiver.error ?? 'incomplete'}`);
   if (sender && receiver && sender.bytes !== receiver.bytes) problems.push(`sent ${sender.bytes} bytes, received ${receiver.bytes}`);
   if (expectedBytes !== undefined && receiver && receiver.bytes !== expectedBytes) problems.push(`received ${receiver.bytes} of ${expectedBytes} planned bytes`);
-  if (integrity && !integrity.ok && sender?.bytes === receiver?.bytes) problems.push('SHA-256 differs: the data was altered in transit');
+  if (integrity && !integrity.ok && sender?.bytes === receiver?.bytes) {
+    const at = receiver?.mismatchAt;
+    problems.push(typeof at === 'number' ? `byte ${at} differs from the seed's stream: the data was altered in transit` : 'SHA-256 differs: the data was altered in transit');
+  }
   return problems.length === 0 ? { completed: true, integrity, bytesReceived } : { completed: false, integrity, bytesReceived, error: problems.join('; ') };
 }
 
