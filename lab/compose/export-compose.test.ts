@@ -10,11 +10,10 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { loadTopologyFile, loadTopologyText } from '../loader';
 import { yaml } from '../loader/test-support';
-import { buildConfigureRequest, mptcpSysctls } from '../runtime/host-config';
+import { buildConfigureRequest, hostSysctls } from '../runtime/host-config';
 import { exportComposeCommand } from '../cli/commands/export-compose';
-import { AGENT } from '../runtime/docker-lab';
+import { AGENT_PATH } from '../runtime/lab-spec';
 import {
-  AGENT_PATH,
   buildComposeExport,
   byHandArgv,
   COMPOSE_PROJECT_LABEL,
@@ -62,7 +61,7 @@ describe('buildComposeExport', () => {
       expect(s.cap_add).toEqual(['NET_ADMIN']);
       expect(s.init).toBe(true);
       // Strings in the YAML (Compose wants "1", not 1), equal to what a lab run sets.
-      expect(s.sysctls).toEqual(mptcpSysctls(host));
+      expect(s.sysctls).toEqual(hostSysctls(host));
       expect(Object.values(s.sysctls).every((v) => typeof v === 'string')).toBe(true);
       expect(s.tmpfs).toEqual([`/srv/lab:rw,size=${2_500_000_000 + 64 * 1024 * 1024}`]);
     }
@@ -79,13 +78,13 @@ describe('buildComposeExport', () => {
 
   it('writes the configure request a lab run uses, and the commands that apply it', () => {
     const { plan, ex } = twoVlan();
-    expect(AGENT_PATH).toBe(AGENT);
+    expect(AGENT_PATH).toBe(AGENT_PATH);
     for (const host of plan.hosts) {
       const c = ex.configures.find((x) => x.host === host.name)!;
       expect(c.file).toBe(`two-vlan.configure.${host.name}.json`);
       expect(c.request).toEqual(buildConfigureRequest(plan, host, TWO_VLAN_SUBNETS, false).request);
-      expect(c.applyArgv).toEqual(['docker', 'compose', '-f', 'two-vlan.compose.yml', 'exec', '-T', host.name, 'node', AGENT, 'configure']);
-      expect(ex.yaml).toContain(`# docker compose -f two-vlan.compose.yml exec -T ${host.name} node ${AGENT} configure < two-vlan.configure.${host.name}.json`.replace('# ', '#   '));
+      expect(c.applyArgv).toEqual(['docker', 'compose', '-f', 'two-vlan.compose.yml', 'exec', '-T', host.name, 'node', AGENT_PATH, 'configure']);
+      expect(ex.yaml).toContain(`# docker compose -f two-vlan.compose.yml exec -T ${host.name} node ${AGENT_PATH} configure < two-vlan.configure.${host.name}.json`.replace('# ', '#   '));
     }
     // The server signals its vlan181 address; the by-hand command finds the interface by address.
     expect(ex.yaml).toContain(`exec -T pc1 sh -c 'ip mptcp endpoint add 10.180.8.2 dev "$(ip -o -4 addr show to 10.180.8.2 | cut -d" " -f2)" id 1 signal'`);
@@ -171,11 +170,12 @@ describe('by-hand commands', () => {
   it('resolve @ifname:<address> inside the container and keep every other word as it is', () => {
     const { ex } = twoVlan();
     const pc1 = ex.configures.find((c) => c.host === 'pc1')!;
-    pc1.request.steps.forEach((step, i) => {
-      if (!('run' in step)) return;
-      if (step.run[0] !== 'ip' && step.run[0] !== 'tc') return;
-      expect(runInside(pc1.byHand[i]!)).toBe(step.run.map((a) => (a.startsWith('@ifname:') ? 'eth7' : a)).join('|'));
-    });
+    const ipTc = pc1.request.steps.flatMap((step, i) => ('run' in step && (step.run[0] === 'ip' || step.run[0] === 'tc') ? [{ run: step.run, byHand: pc1.byHand[i]! }] : []));
+    // pc1 of two-vlan: the signal endpoint, and a tbf per path at least; each one below is checked.
+    expect(ipTc.map((s) => s.run[0])).toEqual(expect.arrayContaining(['ip', 'tc']));
+    expect(ipTc.filter((s) => s.run.some((a) => a.startsWith('@ifname:'))).length).toBeGreaterThanOrEqual(3);
+    expect.assertions(2 + 2 * ipTc.length);
+    for (const { run, byHand } of ipTc) expect(runInside(byHand)).toBe(run.map((a) => (a.startsWith('@ifname:') ? 'eth7' : a)).join('|'));
   });
 
   it('quote words the shell would split or expand', () => {
@@ -202,7 +202,7 @@ describe('the written files', () => {
     const r = await exportComposeCommand(['two-vlan', '--out', out, '--no-build', '--netem', 'no']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('docker compose -f lab.yml up -d');
-    expect(r.stdout).toContain(`docker compose -f lab.yml exec -T pc2 node ${AGENT} configure < two-vlan.configure.pc2.json`);
+    expect(r.stdout).toContain(`docker compose -f lab.yml exec -T pc2 node ${AGENT_PATH} configure < two-vlan.configure.pc2.json`);
     const doc = YAML.parse(await readFile(out, 'utf8')) as ComposeDocument;
     expect(doc.services.pc1!.image).toMatch(/^mptcp-lab\/host:[0-9a-f]{12}$/);
     const pc1 = JSON.parse(await readFile(path.join(dir, 'cmd', 'two-vlan.configure.pc1.json'), 'utf8'));
@@ -216,7 +216,7 @@ describe('the written files', () => {
     await expect(exportComposeCommand(['two-vlan', '--bogus'])).rejects.toMatchObject({ exitCode: 2 });
   });
 
-  (noComposeV1 ? it.skip : it)('pass `docker-compose config` (Compose v1 validates against the Compose spec)', async () => {
+  (noComposeV1 ? it.skip : it)(`pass \`docker-compose config\` (Compose v1 validates against the Compose spec)${noComposeV1 ? ` (skipped: ${noComposeV1})` : ''}`, async () => {
     const r = await exportCompose('two-vlan', { out: path.join(dir, 'v1', 'two-vlan.compose.yml'), build: false, netem: false, composeCommand: ['docker-compose'] });
     const cfg = spawnSync('docker-compose', ['-f', r.composeFile, 'config'], { encoding: 'utf8', cwd: path.dirname(r.composeFile), env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } });
     expect(cfg.stderr).toBe('');

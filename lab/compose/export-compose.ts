@@ -20,22 +20,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import YAML from 'yaml';
-import type { Plan, PlanHost } from '../model/plan';
+import type { Plan } from '../model/plan';
 import { hostAddress } from '../model/plan';
 import { loadTopologyFile } from '../loader';
 import { ensureLabImage, isProgressMilestone } from '../image/build';
 import { labImageTag, readImageInputs } from '../image/hash';
 import { connectDocker } from '../runtime/docker-client';
 import { formatCommand } from '../runtime/exec';
-import { buildConfigureRequest, mptcpSysctls, type ConfigureRequest, type ConfigureStep } from '../runtime/host-config';
+import { buildConfigureRequest, type ConfigureRequest, type ConfigureStep } from '../runtime/host-config';
+import { AGENT_PATH, buildLabSpec, type HostSpec } from '../runtime/lab-spec';
 import { subnetsInUse } from '../runtime/subnets-in-use';
 import { probeHost } from '../runtime/probe';
 import { allocateSubnets, POOL_SIZE_24 } from '../runtime/subnet-pool';
 import { LABELS } from '../runtime/types';
 import { tmpfsFor } from '../run/start-lab';
 
-/** Where the image puts the agent (lab/image/Dockerfile). */
-export const AGENT_PATH = '/opt/mptcp-lab/agent.js';
 
 /**
  * The value of io.mptcp-lab.project on what Compose creates. Not `mptcp-lab`: `lab clean`
@@ -138,21 +137,20 @@ function labels(plan: Plan, role: string): Record<string, string> {
   return { [LABELS.project]: COMPOSE_PROJECT_LABEL, [LABELS.topology]: plan.name, [LABELS.role]: role };
 }
 
-function service(plan: Plan, host: PlanHost, image: string, subnets: Record<string, string>, tmpfsBytes: number): ComposeService {
+/** A host of the lab spec as a Compose service; Compose names the networks by path. */
+function service(plan: Plan, host: HostSpec, image: string): ComposeService {
   const networks: ComposeService['networks'] = {};
-  for (const p of plan.paths.filter((pp) => pp.hosts.includes(host.name))) {
-    networks[p.name] = { ipv4_address: hostAddress(subnets[p.name]!, host.index) };
-  }
+  for (const a of host.addresses) networks[a.path] = { ipv4_address: a.address };
   return {
     image,
-    hostname: host.name,
+    hostname: host.hostname,
     init: true,
-    cap_add: ['NET_ADMIN'],
-    sysctls: mptcpSysctls(host),
-    tmpfs: [`/srv/lab:rw,size=${tmpfsBytes}`],
+    cap_add: [...host.capabilities],
+    sysctls: host.sysctls,
+    tmpfs: [`${host.tmpfs.path}:rw,size=${host.tmpfs.bytes}`],
     stop_grace_period: '1s',
     networks,
-    labels: labels(plan, `host:${host.name}`),
+    labels: labels(plan, `host:${host.host}`),
   };
 }
 
@@ -165,15 +163,17 @@ export function buildComposeExport(input: ComposeExportInput): ComposeExport {
     if (!subnets[p.name] || subnets[p.name] === 'auto') throw new Error(`export-compose: no subnet for path ${p.name}`);
   }
   const tmpfsBytes = input.tmpfsBytes ?? tmpfsFor(plan);
+  // The lab's shape from the one spec the Docker runtime renders too; only the labels differ:
+  // a lab brought up by hand is Compose's to remove, so it carries no run id for clean to sweep.
+  const spec = buildLabSpec(plan, { runId: 'compose', image, subnets, tmpfsBytes });
   const document: ComposeDocument = { services: {}, networks: {} };
-  for (const host of plan.hosts) document.services[host.name] = service(plan, host, image, subnets, tmpfsBytes);
-  for (const p of plan.paths) {
-    const subnet = subnets[p.name]!;
-    document.networks[p.name] = {
+  for (const host of spec.hosts) document.services[host.host] = service(plan, host, image);
+  for (const n of spec.networks) {
+    document.networks[n.path] = {
       driver: 'bridge',
-      internal: true,
-      ipam: { driver: 'default', config: [{ subnet, gateway: hostAddress(subnet, -1) }] },
-      labels: labels(plan, `path:${p.name}`),
+      internal: n.internal,
+      ipam: { driver: 'default', config: [{ subnet: n.subnet, gateway: n.gateway }] },
+      labels: labels(plan, `path:${n.path}`),
     };
   }
   const configures = plan.hosts.map((host): HostConfigure => {

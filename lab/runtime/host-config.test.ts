@@ -1,6 +1,17 @@
 import { loadTopologyText } from '../loader';
-import type { Impairment } from '../model/plan';
-import { buildConfigureRequest, ingressLossRules, planEgress, type ConfigureStep } from './host-config';
+import { EnvironmentError } from '../model/errors';
+import { DEFAULT_TCP, type Impairment, type PlanHost } from '../model/plan';
+import {
+  buildConfigureRequest,
+  hostSysctls,
+  ingressLossRules,
+  planEgress,
+  requireCongestionControl,
+  tcpSysctls,
+  verifyHostConfig,
+  type ConfigureReport,
+  type ConfigureStep,
+} from './host-config';
 
 /** Three hosts; vlan181 joins all three with a loss per direction, vlan182 only pc1 and pc2 with 1 % both ways. */
 const TOPOLOGY = `
@@ -87,5 +98,64 @@ describe('buildConfigureRequest and the loss', () => {
   it('emits nothing for a host that no one sends lossy traffic to (0 % is no loss)', () => {
     const clean = loadTopologyText(TOPOLOGY.replace(/loss: [\d.]+%/g, 'loss: 0%'), 'clean.yaml');
     for (const h of clean.hosts) expect(runs(buildConfigureRequest(clean, h, SUBNETS, false).request.steps).filter((r) => r[0] === 'nft')).toEqual([]);
+  });
+});
+
+describe('per-host TCP settings', () => {
+  const withTcp = (tcp: PlanHost['tcp']): PlanHost => ({ ...host('pc1'), tcp });
+  const cubic: PlanHost['tcp'] = { congestionControl: 'cubic', rmem: [4096, 131072, 6291456], wmem: [4096, 16384, 4194304] };
+
+  it('creates the container with the congestion control, and rmem/wmem only when given', () => {
+    expect(tcpSysctls(withTcp(cubic))).toEqual({
+      'net.ipv4.tcp_congestion_control': 'cubic',
+      'net.ipv4.tcp_rmem': '4096 131072 6291456',
+      'net.ipv4.tcp_wmem': '4096 16384 4194304',
+    });
+    expect(tcpSysctls(withTcp({ congestionControl: 'bbr' }))).toEqual({ 'net.ipv4.tcp_congestion_control': 'bbr' });
+    expect(hostSysctls(withTcp(cubic))).toMatchObject({ 'net.mptcp.enabled': '1', 'net.ipv4.tcp_congestion_control': 'cubic' });
+  });
+
+  it('applies DEFAULT_TCP to a host whose plan names no TCP settings', () => {
+    const bare: PlanHost = { ...host('pc1') };
+    delete (bare as { tcp?: unknown }).tcp;
+    expect(tcpSysctls(bare)['net.ipv4.tcp_congestion_control']).toBe(DEFAULT_TCP.congestionControl);
+  });
+
+  it('reads the TCP sysctls back and names each one that did not take (tabs as the kernel prints them are fine)', () => {
+    const h = withTcp(cubic);
+    const { request } = buildConfigureRequest(plan, h, SUBNETS, true);
+    expect(request.readback.sysctls).toEqual(expect.arrayContaining(['net.ipv4.tcp_congestion_control', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']));
+    const sysctls = { ...hostSysctls(h), 'net.ipv4.tcp_rmem': '4096\t131072\t6291456', 'net.ipv4.tcp_wmem': '4096\t16384\t4194304' };
+    const report = { type: 'configured', interfaces: [], sysctls, endpoints: [], limits: {}, qdiscs: {} } as ConfigureReport;
+    const sysctlProblems = (r: ConfigureReport) => verifyHostConfig(plan, h, SUBNETS, r, true).filter((p) => p.includes('sysctl'));
+    expect(sysctlProblems(report)).toEqual([]);
+    const wrong = { ...report, sysctls: { ...sysctls, 'net.ipv4.tcp_congestion_control': 'bbr', 'net.ipv4.tcp_wmem': '4096\t16384\t1048576' } };
+    expect(sysctlProblems(wrong)).toEqual([
+      'pc1: sysctl net.ipv4.tcp_congestion_control is bbr, expected cubic',
+      'pc1: sysctl net.ipv4.tcp_wmem is 4096 16384 1048576, expected 4096 16384 4194304',
+    ]);
+    const { 'net.ipv4.tcp_rmem': _gone, ...missing } = sysctls;
+    expect(sysctlProblems({ ...report, sysctls: missing })).toEqual(['pc1: sysctl net.ipv4.tcp_rmem could not be read back']);
+  });
+
+  it('refuses, before anything starts, a congestion control the namespaces may not use, naming what the kernel offers', () => {
+    const two = { hosts: [withTcp({ congestionControl: 'cubic' }), { ...host('pc2'), tcp: { congestionControl: 'cubic' } }] };
+    expect(() => requireCongestionControl(two, ['reno', 'bbr', 'cubic'], ['reno', 'bbr', 'cubic'])).not.toThrow();
+    let err: unknown;
+    try {
+      requireCongestionControl(two, ['reno', 'bbr', 'cubic'], ['reno', 'bbr']);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EnvironmentError);
+    const env = err as EnvironmentError;
+    expect(env.exitCode).toBe(3);
+    expect(env.message).toContain('cubic (available but not allowed in a namespace; hosts pc1, pc2)');
+    expect(env.message).toContain('this kernel offers reno bbr cubic');
+    expect(env.message).toContain('may use reno bbr (tcp_allowed_congestion_control)');
+    expect(env.message).toContain('sysctl -w net.ipv4.tcp_allowed_congestion_control="reno bbr cubic"');
+    expect(() => requireCongestionControl({ hosts: [withTcp({ congestionControl: 'vegas' })] }, ['reno', 'bbr', 'cubic'], ['reno', 'bbr', 'cubic'])).toThrow(
+      /vegas \(not available; hosts pc1\).*load tcp_vegas \(modprobe\)/s,
+    );
   });
 });

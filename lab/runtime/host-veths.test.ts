@@ -19,7 +19,8 @@ describe('findHostVeths', () => {
     expect(await findHostVeths([19, 99], root)).toEqual(new Map([[19, 'veth2b']]));
   });
 
-  (existsSync('/sys/class/net/lo') ? it : it.skip)('finds lo, whose ifindex is 1, on this machine', async () => {
+  const hasLo = existsSync('/sys/class/net/lo');
+  (hasLo ? it : it.skip)(`finds lo, whose ifindex is 1, on this machine${hasLo ? '' : ' (skipped: no /sys/class/net/lo here)'}`, async () => {
     expect((await findHostVeths([1])).get(1)).toBe('lo');
   });
 });

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../model/errors';
 import type { Plan } from '../model/plan';
-import { parseMptcpProc, parseProbeOutput, requireCapabilities, type HostCapabilities } from './probe';
+import { missingPrivileges, parseMptcpProc, parseProbeOutput, requireCapabilities, type HostCapabilities } from './probe';
 
 // What the probe script printed on the build machine (kernel 6.18 without sch_netem).
 const NO_NETEM_OUTPUT = [
@@ -123,11 +123,42 @@ describe('requireCapabilities', () => {
     expect(e.message).toContain('ECONNREFUSED');
   });
 
+  it('a socket it may not use is a permission problem, not an engine to install', () => {
+    const e = thrown(() => requireCapabilities(needs({}), caps({ docker: { ok: false, version: '', apiVersion: '', error: 'connect EACCES /var/run/docker.sock' } })));
+    expect(e.missing).toBe('permission on the Docker socket');
+    expect(e.message).toContain('usermod -aG docker');
+    expect(e.message).not.toContain('apt-get install');
+  });
+
   it('says the probe failed rather than claiming tbf is missing', () => {
     const c = caps({ qdiscs: { netem: false, tbf: false, htb: false, ingress: false } });
     c.details = { ...c.details, qdiscProbe: 'skipped', probeError: 'no lab image to probe with' };
     const e = thrown(() => requireCapabilities(needs({ tbf: true }), c));
     expect(e.missing).toBe('sch_tbf');
     expect(e.message).toContain('could not probe: no lab image');
+  });
+});
+
+describe('missingPrivileges', () => {
+  it('root with socket access lacks nothing', () => {
+    expect(missingPrivileges({ uid: 0, socket: '/var/run/docker.sock' })).toBeUndefined();
+  });
+
+  it('a non-root user without socket access lacks both, and is told to run as root', () => {
+    const m = missingPrivileges({ uid: 65534, socket: '/var/run/docker.sock', socketError: 'EACCES' })!;
+    expect(m.missing).toEqual(['root', 'permission on the Docker socket /var/run/docker.sock']);
+    expect(m.detail.join('; ')).toContain('uid 65534');
+    expect(m.hint).toContain('sudo');
+    expect(m.hint).not.toContain('apt-get');
+  });
+
+  it('a member of the docker group still lacks root (found before the transfer, not after)', () => {
+    expect(missingPrivileges({ uid: 1000, socket: '/var/run/docker.sock' })!.missing).toEqual(['root']);
+  });
+
+  it('root denied the socket (a remote or rootless engine setup) is told about the socket only', () => {
+    const m = missingPrivileges({ uid: 0, socket: '/run/user/1000/docker.sock', socketError: 'EACCES' })!;
+    expect(m.missing).toEqual(['permission on the Docker socket /run/user/1000/docker.sock']);
+    expect(m.hint).toContain('docker group');
   });
 });

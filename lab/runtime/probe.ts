@@ -4,7 +4,7 @@
  * no network, a dummy interface): a module list cannot say whether autoloading works.
  * The container part is cached per process and on disk, keyed by kernel and Docker version.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, constants as fsConstants, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
@@ -13,8 +13,8 @@ import type { Plan } from '../model/plan';
 import { imageExists } from '../image/base';
 import { ensureLabImage } from '../image/build';
 import { LAB_IMAGE_LATEST, labImageTag, readImageInputs } from '../image/hash';
-import { connectDocker, INSTALL_HINT } from './docker-client';
-import { dockerExec } from './exec';
+import { connectDocker, dockerEndpoint, INSTALL_HINT, SOCKET_HINT } from './docker-client';
+import { dockerExec, runHostCommand } from './exec';
 import { LABELS } from './types';
 
 export interface HostCapabilities {
@@ -53,6 +53,12 @@ export interface ProbeOptions {
   buildImage?: boolean;
   docker?: Docker;
   onProgress?: (msg: string, fraction?: number) => void;
+  /**
+   * The runtime the probe is for. `netns` needs no Docker engine: without one, the qdiscs are
+   * tried in a throwaway network namespace with this machine's own tc and nft (as in a VM
+   * guest, which has no engine).
+   */
+  runtime?: 'docker' | 'netns';
 }
 
 const CACHE_PATH = path.join(os.tmpdir(), 'mptcp-lab-probe-cache.json');
@@ -160,7 +166,8 @@ async function probeUncached(opts: ProbeOptions): Promise<HostCapabilities> {
   } catch (e) {
     caps.docker.error = e instanceof EnvironmentError ? (e.detail ?? e.message) : (e as Error).message;
     details.probeError = 'no Docker engine';
-    return caps;
+    if (opts.runtime !== 'netns') return caps;
+    return netnsProbe(caps);
   }
   const key = `${kernel}|${caps.docker.version}`;
   const cached = opts.fresh ? undefined : await readCache(key);
@@ -191,6 +198,26 @@ async function probeUncached(opts: ProbeOptions): Promise<HostCapabilities> {
     caps.mptcp = { ...mptcp, ok: false, error: 'net.mptcp.enabled is 0 in a new container namespace' };
   }
   return { ...caps, qdiscs: probe.qdiscs, nftables: probe.nftables };
+}
+
+/** The qdisc probe in a throwaway network namespace (`unshare --net`), with this machine's tc and nft: the netns runtime without an engine. */
+async function netnsProbe(caps: HostCapabilities): Promise<HostCapabilities> {
+  const { details } = caps;
+  const t0 = Date.now();
+  const r = await runHostCommand(['unshare', '--net', '--', 'sh', '-c', PROBE_SCRIPT], { timeoutMs: 30_000 });
+  details.probeImage = 'a network namespace (this machine\'s tc and nft)';
+  details.probeMs = Date.now() - t0;
+  if (!/^tbf=/m.test(r.stdout)) {
+    details.qdiscProbe = 'failed';
+    details.probeError = `the namespace probe printed nothing useful (exit ${r.exitCode}): ${r.stderr.trim()}`;
+    return caps;
+  }
+  const probe = parseProbeOutput(r.stdout);
+  details.qdiscProbe = 'ok';
+  details.probeError = undefined;
+  Object.assign(details, { failures: probe.failures, nftNumgen: probe.nftNumgen, containerMptcpEnabled: probe.containerMptcpEnabled });
+  const mptcp = caps.mptcp.ok && probe.containerMptcpEnabled === false ? { ...caps.mptcp, ok: false, error: 'net.mptcp.enabled is 0 in a new network namespace' } : caps.mptcp;
+  return { ...caps, mptcp, qdiscs: probe.qdiscs, nftables: probe.nftables };
 }
 
 /** The current lab image, else any lab image (tc and nft are in all of them), else build or give up. */
@@ -235,12 +262,16 @@ async function writeCache(key: string, probe: ContainerProbe): Promise<void> {
 
 export const NETEM_HINT =
   'Get the kernel module sch_netem: modprobe sch_netem, or a kernel built with CONFIG_NET_SCH_NETEM; on Debian/Ubuntu it is in linux-modules-extra-$(uname -r)';
+/** How to run a netem topology anyway: in a QEMU guest whose kernel has netem (lab/runtime/vm). */
+export const NETEM_VM_HINT = 'Or run it in a VM whose kernel has netem: npm run lab -- <topology> --runtime vm (QEMU and a Debian kernel: apt-get install qemu-system-x86 linux-image-amd64 busybox-static)';
 export const MPTCP_HINT = 'sysctl -w net.mptcp.enabled=1; kernel ≥ 5.6 with CONFIG_MPTCP';
 export const TBF_HINT = 'modprobe sch_tbf, or a kernel built with CONFIG_NET_SCH_TBF';
 
 /** Throws EnvironmentError (exit 3) naming what the plan needs and the host lacks, and how to get it. */
-export function requireCapabilities(needs: Plan['needs'], caps: HostCapabilities): void {
-  if (!caps.docker.ok) {
+export function requireCapabilities(needs: Plan['needs'], caps: HostCapabilities, runtime: 'docker' | 'netns' = 'docker'): void {
+  // The netns runtime needs no engine once the image's root filesystem is exported (ensureRootfs says so if not).
+  if (!caps.docker.ok && !(runtime === 'netns' && caps.details.qdiscProbe === 'ok')) {
+    if (/EACCES/.test(caps.docker.error ?? '')) throw new EnvironmentError('permission on the Docker socket', SOCKET_HINT, caps.docker.error);
     throw new EnvironmentError('Docker engine', INSTALL_HINT, caps.docker.error);
   }
   if (!caps.mptcp.ok) throw new EnvironmentError('MPTCP', MPTCP_HINT, caps.mptcp.error);
@@ -249,7 +280,7 @@ export function requireCapabilities(needs: Plan['needs'], caps: HostCapabilities
   const netemOnly = needs.netemFeatures.filter((f) => f !== 'loss' || !caps.details.nftNumgen);
   if (needs.netem && !caps.qdiscs.netem && (netemOnly.length > 0 || needs.netemFeatures.length === 0)) {
     const features = needs.netemFeatures.length ? needs.netemFeatures.join(', ') : 'netem impairments';
-    throw new EnvironmentError('sch_netem', NETEM_HINT, unprobed ?? `the topology uses ${features}, which need it; rate limits alone (tbf) do not`);
+    throw new EnvironmentError('sch_netem', `${NETEM_HINT}. ${NETEM_VM_HINT}`, unprobed ?? `the topology uses ${features}, which need it; rate limits alone (tbf) do not`);
   }
   if (needs.tbf && !caps.qdiscs.tbf) {
     throw new EnvironmentError('sch_tbf', TBF_HINT, unprobed ?? 'the topology sets rate limits');
@@ -258,14 +289,48 @@ export function requireCapabilities(needs: Plan['needs'], caps: HostCapabilities
 
 /** Probes (cached) and requires; a cached verdict that fails is re-probed once, since a module may have been loaded since. */
 export async function checkHostFor(needs: Plan['needs'], opts: ProbeOptions = {}): Promise<HostCapabilities> {
+  await requireRunPrivileges();
   const caps = await probeHost(opts);
   try {
-    requireCapabilities(needs, caps);
+    requireCapabilities(needs, caps, opts.runtime);
     return caps;
   } catch (e) {
     if (opts.fresh || !caps.details.cached) throw e;
     const again = await probeHost({ ...opts, fresh: true });
-    requireCapabilities(needs, again);
+    requireCapabilities(needs, again, opts.runtime);
     return again;
   }
+}
+
+export const ROOT_HINT = 'Run it as root: sudo npm run lab -- ... (or sudo -E, to keep DOCKER_HOST and PATH)';
+
+/**
+ * What a run needs beyond Docker, decided from facts (pure): root, because the lab sets the
+ * host side of veths down (ip link), reads each container's /proc/PID/net and the kernel log;
+ * and read-write access to the Docker socket. `socketError` is access(2)'s error code on the
+ * socket (undefined: allowed, or not a local socket).
+ */
+export function missingPrivileges(facts: { uid: number | undefined; socket?: string; socketError?: string }): { missing: string[]; detail: string[]; hint: string } | undefined {
+  const missing: string[] = [];
+  const detail: string[] = [];
+  if (facts.uid !== undefined && facts.uid !== 0) {
+    missing.push('root');
+    detail.push(`running as uid ${facts.uid}; the lab cuts links on the host (ip link), reads the containers' /proc/PID/net and the kernel log`);
+  }
+  if (facts.socketError === 'EACCES' || facts.socketError === 'EPERM') {
+    missing.push(`permission on the Docker socket ${facts.socket}`);
+    detail.push(`${facts.socket}: ${facts.socketError} (the engine may well be running)`);
+  }
+  if (missing.length === 0) return undefined;
+  return { missing, detail, hint: missing.includes('root') ? ROOT_HINT : SOCKET_HINT };
+}
+
+/** Throws EnvironmentError (exit 3) before anything starts when the run lacks root or access to the Docker socket. */
+export async function requireRunPrivileges(): Promise<void> {
+  const endpoint = dockerEndpoint();
+  const socket = endpoint.startsWith('unix://') ? endpoint.slice('unix://'.length) : undefined;
+  // A missing socket is not a permission problem: the engine check says how to start it.
+  const socketError = socket ? await access(socket, fsConstants.R_OK | fsConstants.W_OK).then(() => undefined, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : e.code)) : undefined;
+  const m = missingPrivileges({ uid: process.getuid?.(), socket, socketError });
+  if (m) throw new EnvironmentError(m.missing.join(' and '), m.hint, m.detail.join('; '));
 }

@@ -3,7 +3,7 @@
  * network-namespace runtime implements the same. Everything outside lab/runtime talks to
  * hosts only through these types.
  */
-import type { Impairment, Plan } from '../model/plan';
+import type { Impairment, Plan, PlanFault } from '../model/plan';
 
 export interface ExecResult {
   exitCode: number;
@@ -72,6 +72,8 @@ export interface AppliedShaping {
 /** A lab that is up. Dispose it (or call stop) and everything it created is gone. */
 export interface RunningLab extends AsyncDisposable {
   readonly runId: string;
+  /** Which runtime brought it up (result.json records it); absent means docker. */
+  readonly runtime?: 'docker' | 'netns' | 'vm';
   readonly plan: Plan;
   readonly hosts: Readonly<Record<string, LabHost>>;
   readonly paths: Readonly<Record<string, LabPath>>;
@@ -85,6 +87,14 @@ export interface RunningLab extends AsyncDisposable {
   restore(path: string): Promise<void>;
   /** Replaces a path's impairment (both directions, or only traffic leaving `from`). */
   impair(path: string, set: Impairment, from?: string): Promise<void>;
+  /**
+   * Puts a middlebox fault on a path (nftables rules in the hosts receiving the faulted
+   * traffic: lab/tc/faults.ts), replacing the path's fault in force, or takes it off (null).
+   * With `check`, only asks nft in those hosts whether the rules can be made (nft -c),
+   * changing nothing, and throws EnvironmentError (exit 3) naming what is missing.
+   * Optional: a runtime without it cannot run a timeline with faults (the run says so).
+   */
+  fault?(path: string, fault: PlanFault | null, opts?: { check?: boolean }): Promise<void>;
   /** Removes every container and network of the lab. Idempotent. */
   stop(): Promise<void>;
 }
