@@ -5,7 +5,7 @@
  */
 import { TopologyError } from '../model/errors';
 import type { CheckResult, RunRecord } from '../model/record';
-import type { CheckTally, FigureStats, RunsSummary, VariantSummary, VerdictCounts } from '../report/matrix-types';
+import type { CheckTally, FigureStats, RunsSummary, VariantSummary, VerdictCounts } from '../model/summary';
 
 /** At most this many runs per variant: a repeat is for flakiness, not a soak test. */
 export const MAX_REPEAT = 100;

@@ -7,20 +7,27 @@ import { EnvironmentError } from '../model/errors';
 import type { Plan } from '../model/plan';
 import { ensureLabImage, isProgressMilestone } from '../image/build';
 import { checkHostFor } from '../runtime/probe';
-import { startDockerLab } from '../runtime/docker-lab';
+import { startDockerLab } from '../runtime/docker/docker-lab';
 import type { RunningLab } from '../runtime/types';
+import { startNetnsLab } from '../runtime/netns/netns-lab';
 
 export interface StartOptions {
   onStep?: (step: string) => void;
   /** RAM disk per host, bytes (default: enough for the planned transfer). */
   tmpfsBytes?: number;
+  /** Where hosts run: Docker containers (default) or network namespaces on this machine (lab/runtime/netns). */
+  runtime?: 'docker' | 'netns';
 }
 
 /** Loads (if needed), checks the host can run it, ensures the image, brings the lab up. */
 export async function startLab(topology: string | Plan, opts: StartOptions = {}): Promise<RunningLab> {
   const plan = typeof topology === 'string' ? await loadTopologyFile(topology) : topology;
   requireKernelPathManager(plan);
-  const caps = await checkHostFor(plan.needs);
+  const caps = await checkHostFor(plan.needs, opts.runtime === 'netns' ? { runtime: 'netns' } : {});
+  if (opts.runtime === 'netns') {
+    // The netns runtime exports the lab image once and then needs no engine (lab/runtime/netns/rootfs.ts).
+    return startNetnsLab(plan, { netem: caps.qdiscs.netem, onStep: opts.onStep, tmpfsBytes: opts.tmpfsBytes ?? tmpfsFor(plan) });
+  }
   const image = await ensureLabImage({ onProgress: (m) => (isProgressMilestone(m) ? opts.onStep?.(m) : undefined) });
   return startDockerLab(plan, {
     image: image.tag,

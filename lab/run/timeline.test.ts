@@ -38,6 +38,27 @@ describe('runTimeline', () => {
     ]);
   });
 
+  it('attaches each event\'s verification to its record before resolving, without delaying the next event', async () => {
+    const t = fakeTime();
+    let release: (v: { ok: boolean; effectiveMs: number; evidence: string }) => void = () => undefined;
+    const slow = new Promise<{ ok: boolean; effectiveMs: number; evidence: string }>((r) => (release = r));
+    const fired: number[] = [];
+    const done = runTimeline(events, 1000, {
+      clock: t.clock,
+      sleep: t.sleep,
+      fire: async (e) => {
+        fired.push(t.clock() - 1000);
+        return e.kind === 'cut' ? { verified: slow } : { verified: Promise.reject(new Error('sysfs gone')) };
+      },
+    }, new AbortController().signal);
+    await new Promise((r) => setImmediate(r));
+    expect(fired).toEqual([3000, 6000]);
+    release({ ok: true, effectiveMs: 3040, evidence: 'carrier 0' });
+    const rec = await done;
+    expect(rec[0]?.verified).toEqual({ ok: true, effectiveMs: 3040, evidence: 'carrier 0' });
+    expect(rec[1]?.verified).toEqual({ ok: false, evidence: 'could not be verified: sysfs gone' });
+  });
+
   it('stops firing once aborted (the traffic ended first)', async () => {
     const t = fakeTime();
     const ac = new AbortController();

@@ -4,23 +4,26 @@
  * Sampling reads files on the Docker host (veth counters, /proc/PID/net/*): no exec per sample.
  */
 import { readFile } from 'node:fs/promises';
-import type { Plan, PlanEvent } from '../model/plan';
-import type { MptcpVerdict, PathSeries, RunRecord, Series } from '../model/record';
+import type { Plan, PlanEvent, PlanFault } from '../model/plan';
+import type { RunRecord, SamplingRecord } from '../model/record';
 import { LabError } from '../model/errors';
 import type { RunningLab, StreamHandle } from '../runtime/types';
 import {
-  countersToThroughput,
   diffCounters,
   establishedReader,
-  monotonicNowS,
-  MPTCP_PREFIX,
+  markKernelLog,
   parseNetstat,
   readInterfaceCounters,
   readKernelLogSince,
   startSampler,
 } from '../observe';
+import { passSubflows, type PassSubflows } from '../observe/pass-subflows';
+import { buildPassSeries } from '../observe/pass-series';
 import { makeDriver } from './drivers';
+import { connectionFromSnapshots, mptcpVerdict } from './mptcp-verdict';
+import { verifyEvent, type PathEnd } from './verify-event';
 import { abortableSleep, runTimeline } from './timeline';
+import { endFaults, fireFault, prepareFaults } from './faults-fire';
 
 export interface PassOptions {
   protocol: 'mptcp' | 'tcp';
@@ -30,13 +33,35 @@ export interface PassOptions {
   timeline: readonly PlanEvent[];
   onProgress?: (p: { tMs: number; bytes: number; bps: number }) => void;
   onStep?: (step: string) => void;
+  /** Per-subflow series and MPTCP counter series (default on): about every `subflowMs` / `counterMs` of samples. */
+  subflowSeries?: false | { subflowMs?: number; counterMs?: number };
 }
 
 /** What one pass of traffic recorded: the measured part of a RunRecord. */
 export type PassResult = Pick<
   RunRecord,
-  'traffic' | 'paths' | 'aggregate' | 'goodput' | 'subflows' | 'subflowsPerPath' | 'events' | 'counters' | 'monitor' | 'kernelLog' | 'snapshots' | 'mptcp' | 'notes'
->;
+  'traffic' | 'paths' | 'aggregate' | 'goodput' | 'subflows' | 'subflowsPerPath' | 'events' | 'counters' | 'monitor' | 'kernelLog' | 'snapshots' | 'mptcp' | 'notes' | 'sampling'
+> &
+  Partial<Pick<RunRecord, 'subflowSeries' | 'mptcpSeries'>>;
+
+/** Both ends of every veth on a path, as the event verifier reads them. */
+function pathEnds(lab: RunningLab, path: string): PathEnd[] {
+  return Object.values(lab.hosts).flatMap((h) => {
+    const i = h.interfaces[path];
+    return i ? [{ host: h.name, pid: h.pid, ifname: i.ifname, hostVeth: i.hostVeth }] : [];
+  });
+}
+
+/** Stretches with no sample for longer than twice the interval: there the series says nothing. */
+export function samplingGaps(times: readonly number[], intervalMs: number): SamplingRecord['gaps'] {
+  const gaps: SamplingRecord['gaps'] = [];
+  for (let i = 1; i < times.length; i++) {
+    const from = times[i - 1] ?? 0;
+    const to = times[i] ?? 0;
+    if (to - from > 2 * intervalMs) gaps.push({ fromMs: Math.round(from), toMs: Math.round(to) });
+  }
+  return gaps;
+}
 
 interface Sample {
   veth: Record<string, { rxBytes: number; txBytes: number }>;
@@ -49,31 +74,6 @@ async function readCounters(lab: RunningLab): Promise<Record<string, Record<stri
     Object.values(lab.hosts).map(async (h) => [h.name, parseNetstat(await readFile(`/proc/${h.pid}/net/netstat`, 'utf8'))] as const),
   );
   return Object.fromEntries(entries);
-}
-
-/** Decides from counter deltas whether MPTCP was really used (never reported as MPTCP after a fallback). */
-export function mptcpVerdict(plan: Plan, protocol: 'mptcp' | 'tcp', counters: Record<string, Record<string, number>>, maxSubflows: number): MptcpVerdict {
-  const c = counters[plan.traffic.client] ?? {};
-  const s = counters[plan.traffic.server] ?? {};
-  const get = (m: Record<string, number>, k: string) => m[MPTCP_PREFIX + k] ?? m[k] ?? 0;
-  const clientCapable = get(c, 'MPCapableSYNTX') > 0 && get(c, 'MPCapableSYNACKRX') > 0;
-  const serverCapable = get(s, 'MPCapableSYNRX') > 0 && get(s, 'MPCapableACKRX') > 0;
-  const fallbacks = ['MPCapableFallbackACK', 'MPCapableFallbackSYNACK', 'MPFallbackTokenInit', 'MPCapableSYNTXDrop', 'InfiniteMapTx', 'InfiniteMapRx', 'DssFallback']
-    .flatMap((k) => [get(c, k) > 0 ? `${plan.traffic.client} ${k}=${get(c, k)}` : '', get(s, k) > 0 ? `${plan.traffic.server} ${k}=${get(s, k)}` : ''])
-    .filter(Boolean);
-  let reason: string;
-  let fellBack = fallbacks.length > 0;
-  if (protocol === 'tcp') reason = 'plain TCP by plan (no MPTCP asked)';
-  else if (!clientCapable && get(c, 'MPCapableSYNTX') > 0) {
-    fellBack = true;
-    reason = `fell back to TCP: ${plan.traffic.client} sent MP_CAPABLE SYNs (${get(c, 'MPCapableSYNTX')}) but no MP_CAPABLE SYN-ACK came back`;
-  } else if (!clientCapable) reason = `${plan.traffic.client} sent no MP_CAPABLE SYN: the application did not open an MPTCP socket`;
-  else if (!serverCapable) {
-    fellBack = true;
-    reason = `${plan.traffic.server} completed no MP_CAPABLE handshake`;
-  } else if (fellBack) reason = `fell back to TCP: ${fallbacks.join(', ')}`;
-  else reason = `MP_CAPABLE on both ends, up to ${maxSubflows} subflows established`;
-  return { clientCapable, serverCapable, fellBack, maxSubflows, reason };
 }
 
 /** Runs one pass of the plan's traffic on a lab that is up. */
@@ -90,12 +90,18 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
   const monitors: StreamHandle[] = [];
   const monitorLines: PassResult['monitor'] = [];
   const snapshots: PassResult['snapshots'] = [];
+  const samplerErrors: SamplingRecord['errors'] = [];
+  let sampler: ReturnType<typeof startSampler<Sample>> | undefined;
+  let perSubflow: PassSubflows | undefined;
+  const pathOfAnyAddress = new Map(Object.values(lab.hosts).flatMap((h) => Object.values(h.interfaces).map((i) => [i.address, i.path] as const)));
+  let midway: ReturnType<typeof setTimeout> | undefined;
+  const stopTimeline = new AbortController();
   let t0 = clock();
   try {
     opts.onStep?.(`preparing ${plan.traffic.tool} traffic over ${opts.protocol === 'mptcp' ? 'MPTCP' : 'plain TCP'}`);
     await driver.prepare();
     const countersBefore = await readCounters(lab);
-    const kernelMark = await monotonicNowS();
+    const kernelMark = await markKernelLog();
     const clockAtMark = clock();
     if (opts.protocol === 'mptcp') {
       for (const h of Object.values(lab.hosts)) {
@@ -107,13 +113,28 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
     let lastBytes = 0;
     let lastT = 0;
     const subflowReader = establishedReader(server.pid, port, { clock });
-    const sampler = startSampler<Sample>({
+    const sender = lab.hosts[plan.traffic.sender]!;
+    perSubflow =
+      opts.subflowSeries === false
+        ? undefined
+        : passSubflows({
+            sender: { name: sender.name, pid: sender.pid },
+            counterHosts: Object.fromEntries([plan.traffic.client, plan.traffic.server].map((n) => [n, lab.hosts[n]!.pid])),
+            port,
+            clock,
+            intervalMs,
+            ...(opts.subflowSeries ? { subflowMs: opts.subflowSeries.subflowMs, counterMs: opts.subflowSeries.counterMs } : {}),
+          });
+    let sampleIndex = 0;
+    sampler = startSampler<Sample>({
       intervalMs,
       clock,
+      onError: (e) => samplerErrors.push({ tMs: Math.round(clock() - t0), message: (e as Error).message ?? String(e) }),
       sample: async () => {
         // Socket tables first: re-read only when the server's TCP counters moved (observe/established.ts),
         // so some samples take milliseconds longer. The byte counters last, just before the sampler
         // stamps the sample: a rate's bytes and its interval must cover the same time.
+        perSubflow?.tick(sampleIndex++);
         const established = await subflowReader.read();
         const [veth, received] = await Promise.all([readInterfaceCounters(veths), driver.receivedBytes()]);
         const subflows: Record<string, number> = {};
@@ -131,11 +152,13 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
         return { veth, subflows, ...(received !== undefined ? { received } : {}) };
       },
     });
+    // Middlebox faults: all checked with nft now (exit 3 if this host cannot make one), those at 0 in place before the handshake.
+    const faults = { applied: await prepareFaults(lab, opts.timeline), inForce: new Map<string, PlanFault>(), notes };
     opts.onStep?.('traffic running');
     t0 = clock();
     await driver.start(t0);
-    const stopTimeline = new AbortController();
-    const cutNow = new Set<string>();
+    // path → the mode of its cut in force, so a restore is verified the way the cut was made.
+    const cutNow = new Map<string, 'down' | 'blackhole'>();
     // A failed event (a cut the host refused) must end the pass, not crash the process with
     // an unhandled rejection while the traffic and the lab keep running.
     let timelineError: Error | undefined;
@@ -146,15 +169,22 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
         clock,
         sleep: abortableSleep,
         fire: async (e) => {
-          if (e.kind === 'cut') {
-            await lab.cut(e.path, e.mode);
-            cutNow.add(e.path);
-          } else if (e.kind === 'restore') {
-            await lab.restore(e.path);
-            cutNow.delete(e.path);
-          } else await lab.impair(e.path, e.set, e.from);
           const label = `after ${e.kind} ${e.path}`;
           setTimeout(() => void snapshot(label), 300);
+          if (e.kind === 'cut') {
+            await lab.cut(e.path, e.mode);
+            cutNow.set(e.path, e.mode);
+            return { verified: verifyEvent('cut', e.mode, pathEnds(lab, e.path), t0) };
+          }
+          if (e.kind === 'restore') {
+            const mode = cutNow.get(e.path) ?? 'down';
+            await lab.restore(e.path);
+            cutNow.delete(e.path);
+            return { verified: verifyEvent('restore', mode, pathEnds(lab, e.path), t0) };
+          }
+          if (e.kind === 'fault' || e.kind === 'unfault') return fireFault(lab, e, faults, t0);
+          await lab.impair(e.path, e.set, e.from);
+          return undefined;
         },
       },
       stopTimeline.signal,
@@ -169,54 +199,62 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
         if (r) snapshots.push({ tMs: Math.round(clock() - t0), host: h, label, text: r.stdout });
       }
     };
-    const midway = setTimeout(() => void snapshot('traffic running'), Math.min(1500, plan.timeline[0]?.atMs ?? 1500) - 200);
+    midway = setTimeout(() => void snapshot('traffic running'), Math.min(1500, plan.timeline[0]?.atMs ?? 1500) - 200);
     const traffic = await driver.wait();
     clearTimeout(midway);
     opts.onStep?.(`traffic ended after ${((clock() - t0) / 1000).toFixed(1)} s: collecting counters and logs`);
     stopTimeline.abort();
     const events = await timeline;
     if (timelineError) throw new LabError(`a timeline event failed, so the run was stopped: ${timelineError.message}`, { cause: timelineError });
-    for (const path of cutNow) {
+    for (const path of cutNow.keys()) {
       await lab.restore(path);
       notes.push(`${path} was still cut when the traffic ended; restored`);
     }
+    await endFaults(lab, faults);
     const samples = await sampler.stop();
+    const sampling: SamplingRecord = {
+      intervalMs,
+      samples: samples.length,
+      skippedTicks: sampler.skippedTicks,
+      errors: samplerErrors,
+      gaps: samplingGaps(samples.map((s) => s.tMs - t0), intervalMs),
+    };
+    if (sampling.errors.length > 0 || sampling.gaps.length > 0) {
+      notes.push(`sampler: ${sampling.errors.length} failed sample${sampling.errors.length === 1 ? '' : 's'}, ${sampling.gaps.length} gap${sampling.gaps.length === 1 ? '' : 's'} longer than ${2 * intervalMs} ms, ${sampling.skippedTicks} skipped tick${sampling.skippedTicks === 1 ? '' : 's'}`);
+    }
     await Promise.all(monitors.map((m) => m.stop().catch(() => undefined)));
+    // The reader's whole life, its start included: that is what it cost.
+    const subflowCpuMs = perSubflow?.sessionCpuMs() ?? NaN;
+    await perSubflow?.close();
     const countersAfter = await readCounters(lab);
     const counters = Object.fromEntries(Object.keys(countersAfter).map((h) => [h, diffCounters(countersBefore[h] ?? {}, countersAfter[h] ?? {})]));
-    const kernelLog = (await readKernelLogSince(kernelMark)).map((l) => ({ tMs: Math.round((l.tS - kernelMark) * 1000 + (clockAtMark - t0)), line: l.line, error: l.error }));
+    const kernelLog = (await readKernelLogSince(kernelMark)).map((l) => ({
+      tMs: Math.round((l.tS - kernelMark.monotonicS) * 1000 + (clockAtMark - t0)),
+      line: l.line,
+      error: l.error,
+      ...(l.untimed ? { untimed: true } : {}),
+    }));
     const rel = samples.map((s) => ({ tMs: Math.round(s.tMs - t0), value: s.value }));
-    const paths: PathSeries[] = plan.paths.map((p) => {
-      const v = vethOf(p.name) ?? '';
-      const series = countersToThroughput(rel, (s) => s.veth[v]?.txBytes ?? 0);
-      const first = rel[0]?.value.veth[v];
-      const last = rel[rel.length - 1]?.value.veth[v];
-      return {
-        ...series,
-        path: p.name,
-        from: plan.traffic.sender,
-        to: plan.traffic.receiver,
-        totalBytes: (last?.txBytes ?? 0) - (first?.txBytes ?? 0),
-        reverseBytes: (last?.rxBytes ?? 0) - (first?.rxBytes ?? 0),
-      };
+    const reported = driver.reportedGoodput?.();
+    const { paths, aggregate, goodput, subflows, subflowsPerPath } = buildPassSeries(rel, {
+      paths: plan.paths,
+      sender: plan.traffic.sender,
+      receiver: plan.traffic.receiver,
+      vethOf,
+      ...(reported ? { reportedGoodput: reported } : {}),
     });
-    const aggregate: Series = {
-      unit: 'bit/s',
-      t: paths[0]?.t ?? [],
-      v: (paths[0]?.t ?? []).map((_, i) => paths.reduce((sum, p) => sum + (p.v[i] ?? 0), 0)),
-    };
-    const withReceived = rel.filter((s) => s.value.received !== undefined);
-    // The tool's own timed series first (agent progress, iperf3 intervals); else the growth we sampled.
-    const goodput: Series =
-      driver.reportedGoodput?.() ??
-      (withReceived.length > 1 ? countersToThroughput(withReceived, (v) => v.received ?? 0) : { unit: 'bit/s', t: [], v: [] });
-    const subflowsPerPath: Record<string, Series> = Object.fromEntries(
-      plan.paths.map((p) => [p.name, { unit: 'count' as const, t: rel.map((s) => s.tMs), v: rel.map((s) => s.value.subflows[p.name] ?? 0) }]),
-    );
-    const subflows: Series = { unit: 'count', t: rel.map((s) => s.tMs), v: rel.map((s) => Object.values(s.value.subflows).reduce((a, b) => a + b, 0)) };
-    if (plan.traffic.tool === 'iperf3') notes.push('iperf3 keeps a control connection on the same port: subflow counts include its subflows');
+    if (plan.traffic.tool === 'iperf3') notes.push('iperf3 keeps a control connection on the same port: the sampled subflow series includes its subflows; the verdict counts the data connection\'s own');
     const maxSubflows = Math.max(0, ...subflows.v);
+    const connection = connectionFromSnapshots(snapshots, port);
+    if (perSubflow) {
+      const st = perSubflow.stats;
+      sampling.subflows = { ...st, sessionCpuMs: Math.round(subflowCpuMs) };
+      if (st.fallback) notes.push(st.fallback);
+    }
+    const perSubflowResult = perSubflow?.result((a) => pathOfAddress.get(a) ?? pathOfAnyAddress.get(a), t0);
+    if (perSubflow && perSubflow.stats.failed > 0) notes.push(`subflow series: ${perSubflow.stats.failed} failed read(s): ${perSubflow.stats.firstError}`);
     return {
+      ...(perSubflowResult ?? {}),
       traffic,
       paths,
       aggregate,
@@ -228,10 +266,16 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
       monitor: monitorLines,
       kernelLog,
       snapshots,
-      mptcp: mptcpVerdict(plan, opts.protocol, counters, maxSubflows),
+      mptcp: mptcpVerdict(plan, opts.protocol, counters, maxSubflows, connection),
       notes,
+      sampling,
     };
   } finally {
+    // Every way out (a killed container, a lost engine) stops what keeps the process alive.
+    clearTimeout(midway);
+    stopTimeline.abort();
+    await sampler?.stop().catch(() => undefined);
+    await perSubflow?.close().catch(() => undefined);
     await Promise.all(monitors.map((m) => m.stop().catch(() => undefined)));
     await driver.stop();
   }

@@ -6,7 +6,8 @@
  * it now, `lastSize` the latest one any caller saw.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -21,9 +22,18 @@ export class FileFollower {
 
   constructor(private readonly path: string) {}
 
-  /** The file's size now (undefined while it is absent); also kept as `lastSize`. */
+  /**
+   * The file's size now (undefined while it is absent); also kept as `lastSize`. A stat is
+   * read synchronously: every sample asks, and through fs.promises each cost the lab process
+   * about 0.29 ms of its main thread (a 10 ms two-vlan run's profile, 2026-12-02: 351 ms over
+   * 1231 samples) against a few µs for statSync, even through /proc/PID/root.
+   */
   async size(): Promise<number | undefined> {
-    this.lastSize = (await stat(this.path).catch(() => undefined))?.size;
+    try {
+      this.lastSize = statSync(this.path).size;
+    } catch {
+      this.lastSize = undefined;
+    }
     return this.lastSize;
   }
 
