@@ -20,8 +20,28 @@ export interface ChartData {
   endS: number;
   throughput: ChartLine[];
   subflows: ChartLine[];
-  events: Array<{ kind: 'cut' | 'restore' | 'impair'; path: string; s: number; color: string }>;
+  /** The sender's subflows over time (RTT in ms, cwnd in segments), coloured by path; empty when the record has no per-subflow series. */
+  subflowRtt: ChartLine[];
+  subflowCwnd: ChartLine[];
+  /**
+   * Retransmitted segments so far, per subflow (tcpi_total_retrans), and the sender's MPTCP-level
+   * re-sends (MPTcpExt MPTCPRetrans, counted from the first reading) when its counter series exists.
+   */
+  subflowRetrans: ChartLine[];
+  events: Array<{ kind: 'cut' | 'restore' | 'impair' | 'fault' | 'unfault'; path: string; s: number; color: string }>;
   outages: Array<{ path: string; fromS: number; toS: number; color: string }>;
+  /** Middlebox faults in force (fault → unfault, or the end): drawn as a band with its mode. */
+  faults: Array<{ path: string; mode: string; detail: string; fromS: number; toS: number; color: string }>;
+}
+
+/** Each fault's interval on the lab clock: from its event to the path's unfault, or the end of the run. */
+export function faultIntervals(record: Pick<RunRecord, 'events'>, endMs: number): Array<{ path: string; mode: string; detail: string; fromMs: number; toMs: number }> {
+  const events = [...record.events].sort((p, q) => p.actualMs - q.actualMs);
+  return events.flatMap((e, i) => {
+    if (e.kind !== 'fault') return [];
+    const off = events.slice(i + 1).find((r) => r.kind === 'unfault' && r.path === e.path);
+    return [{ path: e.path, mode: e.mode ?? 'fault', detail: e.detail ?? '', fromMs: e.actualMs, toMs: off?.actualMs ?? endMs }];
+  });
 }
 
 /** The colour of each path, by its position in the plan. */
@@ -55,8 +75,10 @@ export function buildChartData(record: RunRecord): ChartData {
       { label: 'all paths', color: AGGREGATE_COLOR, points: points(record.subflows, 1) },
       ...Object.entries(record.subflowsPerPath).map(([path, s]) => ({ label: path, color: color(path), points: points(s, 1) })),
     ],
+    ...subflowLines(record, color),
     events: events.map((e) => ({ kind: e.kind, path: e.path, s: e.actualMs / 1000, color: color(e.path) })),
     outages,
+    faults: faultIntervals(record, endMs).map((f) => ({ path: f.path, mode: f.mode, detail: f.detail, fromS: f.fromMs / 1000, toS: f.toMs / 1000, color: color(f.path) })),
   };
 }
 
@@ -68,4 +90,25 @@ export function jsonForScript(value: unknown): string {
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+}
+
+/** The sender's subflow series as chart lines: one line per subflow (host path id), gaps where a reading had no value. */
+function subflowLines(record: RunRecord, color: (path: string) => string): Pick<ChartData, 'subflowRtt' | 'subflowCwnd' | 'subflowRetrans'> {
+  const sender = (record.subflowSeries ?? []).filter((s) => s.host === record.traffic.sender);
+  const line = (s: (typeof sender)[number], values: Array<number | null>): ChartLine => ({
+    label: `${s.path || s.local} #${s.localId ?? '?'}`,
+    color: color(s.path),
+    points: s.t.flatMap((t, i) => (values[i] === null || values[i] === undefined ? [] : [[Math.round(t) / 1000, Math.round((values[i] as number) * 100) / 100] as [number, number]])),
+  });
+  const mptcp = record.mptcpSeries?.[record.traffic.sender];
+  const reinjected = mptcp?.counters.MPTCPRetrans;
+  const mptcpLine: ChartLine[] =
+    sender.length > 0 && mptcp && reinjected
+      ? [{ label: 'MPTCP level (MPTCPRetrans)', color: AGGREGATE_COLOR, points: mptcp.t.map((t, i) => [Math.round(t) / 1000, reinjected[i] ?? 0] as [number, number]) }]
+      : [];
+  return {
+    subflowRtt: sender.map((s) => line(s, s.rttMs)),
+    subflowCwnd: sender.map((s) => line(s, s.cwnd)),
+    subflowRetrans: [...sender.map((s) => line(s, s.retrans)), ...mptcpLine],
+  };
 }

@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import type { CheckResult, RunRecord } from '../model/record';
 import { formatDuration, formatRate, formatSize } from '../model/units';
-import { countsText, summarizeChecks, verdictWord } from './summary';
+import { countsText, gainText, samplingText, summarizeChecks, verdictWord } from './summary';
 
 const STATUS: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 const CAPS = [24, 8, 46, 36];
@@ -19,9 +19,11 @@ export function renderSummaryTable(record: RunRecord, checks: readonly CheckResu
   const table = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [] } });
   table.push(...rows);
 
+  // Skipped checks are listed with their reason too: a check that did not run must say why.
   const problems = checks
-    .filter((c) => c.status === 'fail' || c.status === 'error')
+    .filter((c) => c.status !== 'pass')
     .map((c) => `  ${STATUS[c.status]} ${c.name}: ${c.message}`);
+  const sampler = samplingText(record.sampling);
   const t = record.traffic;
   const m = record.mptcp;
   const mptcp = m.clientCapable && m.serverCapable && !m.fellBack ? `MPTCP, ${m.maxSubflows} subflow${m.maxSubflows === 1 ? '' : 's'} at most` : `not MPTCP (${m.fellBack ? 'fell back to TCP' : 'no MPCapable handshake'}: ${m.reason})`;
@@ -32,9 +34,8 @@ export function renderSummaryTable(record: RunRecord, checks: readonly CheckResu
     ...problems,
     `${verdictWord(summary)}: ${countsText(summary)}`,
     `goodput ${formatRate(t.goodputBps)}, ${bytes} in ${formatDuration(t.endedMs - t.startedMs)}${t.completed ? '' : ' (incomplete)'}; ${mptcp}`,
-    ...(record.baseline
-      ? [`plain TCP on the same lab: ${formatRate(record.baseline.goodputBps)}; MPTCP's gain ×${record.baseline.gainRatio.toFixed(2)}`]
-      : []),
+    ...(sampler ? [sampler] : []),
+    ...(record.baseline ? [gainText(record.baseline, formatRate)] : []),
     ...(files.length ? [`reports: ${files.join('  ')}`] : []),
   ].join('\n');
 }

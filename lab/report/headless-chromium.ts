@@ -1,22 +1,42 @@
 /**
- * Debian's Chromium, headless and offline, for the tests that open our HTML reports.
- * Lives beside the writers because every page test (unit and suite) launches it the same way.
+ * A headless Chromium-family browser, offline, for the tests that open our HTML reports.
+ * Which one: lab/cli/find-browser.js (CHROME_PATH, chromium, chromium-browser, google-chrome,
+ * google-chrome-stable, a Playwright cache), the same discovery `npm test`'s pretest runs and
+ * installs Debian's chromium from when it finds none. Lives beside the writers because every
+ * page test (unit and suite) launches it the same way.
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import { findBrowser, SEARCHED } from '../cli/find-browser';
 
 /** Flags: headless as root, no background networking (this machine refuses outside connections). */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Launches Chromium, or fails saying how to install it (never a silent skip). */
-export async function launchChromium(page: string): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: this test renders ${page} in headless Chromium. Install it (as root): apt-get update && apt-get install -y chromium (CI installs it).`);
+let found: string | undefined;
+
+/** The browser to launch: discovered once per process (pretest has already checked it answers). */
+export function browserPath(): string {
+  if (found) return found;
+  const r = findBrowser({ verify: false });
+  if (!r.path) {
+    const rejected = r.rejected.length ? ` (rejected: ${r.rejected.join('; ')})` : '';
+    throw new Error(
+      `no headless browser found: looked at ${SEARCHED}${rejected}. npm test installs Debian's chromium when run as root with apt-get; ` +
+        'otherwise install one (apt-get install chromium, or npx playwright-core install chromium) or set CHROME_PATH.',
+    );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return (found = r.path);
+}
+
+/** Launches the discovered browser, or fails saying how to get one (never a silent skip). */
+export async function launchChromium(page: string): Promise<Browser> {
+  let executablePath: string;
+  try {
+    executablePath = browserPath();
+  } catch (e) {
+    throw new Error(`this test renders ${page} in a headless browser, and ${(e as Error).message}`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /** A page opened from file:// once its script has finished (data-rendered true or error). */

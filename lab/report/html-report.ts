@@ -9,7 +9,7 @@ import type { CheckResult, RunRecord } from '../model/record';
 import { formatDuration, formatRate, formatSize } from '../model/units';
 import { buildChartData, jsonForScript, pathColors } from './chart-data';
 import { checksTable, countersTable, eventsTable, logSections, notesAndEnvironment, topologyTables } from './html-sections';
-import { countsText, summarizeChecks, verdictWord } from './summary';
+import { countsText, gainText, samplingText, summarizeChecks, verdictWord } from './summary';
 import { escapeXml as h } from './xml';
 
 let chartJs: string | undefined;
@@ -52,7 +52,9 @@ function facts(record: RunRecord, checks: readonly CheckResult[]): string {
     ['tool', `${t.tool} over ${t.protocol}, ${t.sender} → ${t.receiver}`],
     ['checks', countsText(summarizeChecks(checks))],
   ];
-  if (record.baseline) items.push(['vs plain TCP', `${formatRate(record.baseline.goodputBps)} TCP, ×${record.baseline.gainRatio.toFixed(2)}`]);
+  if (record.baseline) items.push(['vs plain TCP', gainText(record.baseline, formatRate)]);
+  const sampler = samplingText(record.sampling);
+  if (sampler) items.push(['sampling', sampler.replace(/^sampler: /, '')]);
   return `<dl class="facts">${items.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl>` +
     `<p class="muted">MPTCP verdict: ${h(m.reason)}${t.error ? ` · tool error: ${h(t.error)}` : ''}</p>`;
 }
@@ -85,6 +87,7 @@ ${facts(record, checks)}
 <p class="muted">Link throughput per path in the data direction (headers included), their sum, and application goodput. Shaded: a path's outage, from its cut (solid line) to its restore (dashed line).</p>
 <h2>Subflows</h2>
 <div class="chart small"><canvas id="chart-subflows" role="img" aria-label="Established subflows over time"></canvas></div>
+${subflowCharts(record)}
 <h2>Checks</h2>
 ${checksTable(checks)}
 <h2>Topology</h2>
@@ -110,4 +113,15 @@ export async function writeHtmlReport(dir: string, record: RunRecord, checks: re
   const file = join(dir, 'report.html');
   await writeFile(file, renderHtmlReport(record, checks));
   return file;
+}
+
+/** The sender's per-subflow RTT and cwnd charts, when the record has the series (the client draws them). */
+function subflowCharts(record: RunRecord): string {
+  const sender = (record.subflowSeries ?? []).filter((s) => s.host === record.traffic.sender);
+  if (sender.length === 0) return '';
+  return `<h2>Inside the connection: ${h(record.traffic.sender)}'s subflows</h2>
+<div class="chart small"><canvas id="chart-subflow-rtt" role="img" aria-label="Each subflow's smoothed RTT over time, in ms"></canvas></div>
+<div class="chart small"><canvas id="chart-subflow-cwnd" role="img" aria-label="Each subflow's congestion window over time, in segments"></canvas></div>
+<div class="chart small"><canvas id="chart-subflow-retrans" role="img" aria-label="Segments each subflow retransmitted so far, and MPTCP's own re-sends (MPTCPRetrans), over time"></canvas></div>
+<p class="muted">Read from the sender's own sockets (ss -ti in its namespace) on the lab clock, with the same cut and restore markers: an RTO backoff or a collapsed cwnd on the cut path is where stranded data waits. The retransmit chart counts from the start: a subflow's own re-sends (TCP) beside MPTCP's re-sends of data stranded on another subflow (MPTCPRetrans, from the sender's counters).</p>`;
 }

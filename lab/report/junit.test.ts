@@ -15,7 +15,7 @@ describe('writeJunit', () => {
     const root = parseXml(await readFile(await writeJunit(dir, record, checks), 'utf8'));
     const [suite, ...more] = findAll(root, 'testsuite');
     expect(more).toHaveLength(0);
-    expect(suite?.attrs).toMatchObject({ name: 'mptcp-lab.seed-two-vlans', tests: String(checks.length), failures: '3', errors: '0', skipped: '0' });
+    expect(suite?.attrs).toMatchObject({ name: 'mptcp-lab.seed-two-vlans', tests: String(checks.length), failures: '4', errors: '0', skipped: '0' });
     const cases = findAll(root, 'testcase');
     expect(cases.map((c) => c.attrs['name'])).toEqual(checks.map((c) => c.name));
     expect(new Set(cases.map((c) => c.attrs['classname']))).toEqual(new Set(['seed-two-vlans']));
@@ -45,5 +45,15 @@ describe('writeJunit', () => {
     expect(failure?.text.startsWith(hostile)).toBe(true);
     const suiteOut = findAll(root, 'system-out').at(-1)?.text;
     expect(suiteOut).toContain('ERROR bad \uFFFD byte </system-out> & "q" <x>');
+  });
+
+  it('shows a check the plan skipped with its reason, and the sampler\'s errors and gaps', () => {
+    const record = buildSeedRecord({ checks: [{ kind: 'mptcp' }, { kind: 'failover', min: { percent: 80 }, withinMs: 1000, skip: 'the traffic ends before the cut at 3 s' }] });
+    record.sampling = { intervalMs: 100, samples: 90, skippedTicks: 4, errors: [{ tMs: 4200, message: 'EIO reading rx_bytes' }], gaps: [{ fromMs: 4000, toMs: 4300 }] };
+    const root = parseXml(renderJunit(record, evaluateChecks(record)));
+    expect(findAll(root, 'testsuite')[0]?.attrs).toMatchObject({ tests: '2', skipped: '1' });
+    const skipped = findAll(root, 'testcase')[1]?.children.find((c) => c.name === 'skipped');
+    expect(skipped?.attrs['message']).toBe('the traffic ends before the cut at 3 s');
+    expect(findAll(root, 'system-out').at(-1)?.text).toContain('sampler: 90 samples, 4 skipped ticks, 1 failed sample (first at 4.20 s: EIO reading rx_bytes), 1 gap with no sample (4.00–4.30 s)');
   });
 });

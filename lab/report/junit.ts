@@ -5,7 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckResult, RunRecord } from '../model/record';
-import { summarizeChecks } from './summary';
+import { samplingText, summarizeChecks } from './summary';
+import { faultIntervals } from './chart-data';
 import { escapeXml as x, escapeXmlAttr as a } from './xml';
 
 function body(c: CheckResult): string {
@@ -14,8 +15,15 @@ function body(c: CheckResult): string {
   return x(`${c.message}\nexpected: ${c.expected}\nmeasured: ${c.measured}${numbers}${details}`);
 }
 
-function testcase(classname: string, c: CheckResult): string {
-  const open = `    <testcase classname="${a(classname)}" name="${a(c.name)}" time="0">`;
+/** ` [fault rewrite vlan181 of traffic from pc1, every data segment, 1.00–4.00 s]`: the middlebox faults a run put on its paths. */
+export function faultSuffix(record: Pick<RunRecord, 'events' | 'traffic'>): string {
+  const faults = faultIntervals(record, record.traffic.endedMs);
+  if (faults.length === 0) return '';
+  return ` [${faults.map((f) => `fault ${f.path}: ${f.detail || f.mode}, ${(f.fromMs / 1000).toFixed(2)}–${(f.toMs / 1000).toFixed(2)} s`).join('; ')}]`;
+}
+
+function testcase(classname: string, c: CheckResult, suffix = ''): string {
+  const open = `    <testcase classname="${a(classname)}" name="${a(c.name + suffix)}" time="0">`;
   const out = `\n      <system-out>${x(c.message)}</system-out>`;
   switch (c.status) {
     case 'pass':
@@ -47,6 +55,7 @@ export function renderJunit(record: RunRecord, checks: readonly CheckResult[]): 
     ...Object.entries(record.environment).filter(([k]) => k !== 'kernel').map(([k, v]): [string, string | number | boolean] => [`env.${k}`, v]),
   ];
   const counts = `tests="${checks.length}" failures="${s.failed}" errors="${s.errors}" skipped="${s.skipped}" time="${seconds}"`;
+  const sampler = samplingText(record.sampling);
   const log = record.kernelLog.map((l) => `[${(l.tMs / 1000).toFixed(3)} s]${l.error ? ' ERROR' : ''} ${l.line}`).join('\n');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -55,8 +64,8 @@ export function renderJunit(record: RunRecord, checks: readonly CheckResult[]): 
     '    <properties>',
     ...props.map(([k, v]) => `      <property name="${a(k)}" value="${a(String(v))}"/>`),
     '    </properties>',
-    ...checks.map((c) => testcase(record.topology, c)),
-    `    <system-out>${x([...record.notes, ...(log ? ['kernel log:', log] : [])].join('\n'))}</system-out>`,
+    ...checks.map((c) => testcase(record.topology, c, faultSuffix(record))),
+    `    <system-out>${x([...record.notes, ...(sampler ? [sampler] : []), ...(log ? ['kernel log:', log] : [])].join('\n'))}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -3,7 +3,7 @@
  * same thing: figure texts with their ranges, verdict words, titles, the problem lines.
  */
 import { formatValue } from './html-sections';
-import type { CheckTally, FigureStats, RunsSummary, VariantSummary } from './matrix-types';
+import type { CheckTally, FigureStats, RunsSummary, VariantSummary } from '../model/summary';
 
 /** A figure's value in its unit; counts are plain numbers. */
 export function figureValue(value: number, unit: string): string {
@@ -73,9 +73,9 @@ export function overallCounts(s: RunsSummary): string {
   const flaky = s.variants.reduce((n, v) => n + v.counts.flaky, 0);
   const flakyText = s.repeated ? `; ${flaky} flaky check${flaky === 1 ? '' : 's'}` : '';
   const only = s.variants.length === 1 ? s.variants[0] : undefined;
-  if (only && s.repeated) return `${only.runs.filter((r) => r.exitCode === 0).length} of ${only.runs.length} runs passed${flakyText}`;
+  if (only && s.repeated) return `${only.runs.filter((r) => r.exitCode === 0).length} of ${only.runs.length} runs passed${flakyText}${missingText(s)}`;
   const ok = s.variants.filter((v) => v.exitCode === 0).length;
-  return `${ok} of ${s.variants.length} variant${s.variants.length === 1 ? '' : 's'} passed${flakyText}`;
+  return `${ok} of ${s.variants.length} variant${s.variants.length === 1 ? '' : 's'} passed${flakyText}${missingText(s)}`;
 }
 
 /** Run numbers (1-based) whose status is fail or error. */
@@ -96,4 +96,39 @@ export function problemLines(s: RunsSummary): string[] {
       return [`${word} ${name}${where}:${often} ${first?.message ?? ''}`];
     }),
   );
+}
+
+/** `d2` or, when engines of the same name ran on several machines (CI shards), `default@runner-3`. */
+function engineNames(s: RunsSummary): Map<string, string> {
+  const engines = s.engines ?? [];
+  const hostsOf = new Map<string, Set<string>>();
+  for (const e of engines) hostsOf.set(e.name, (hostsOf.get(e.name) ?? new Set()).add(e.host));
+  return new Map(engines.map((e) => [`${e.name} ${e.host}`, (hostsOf.get(e.name)?.size ?? 0) > 1 ? `${e.name}@${e.host}` : e.name]));
+}
+
+/** `d1: 2 cells, d2: 2 cells`; undefined for a sweep on one engine with nothing moved. */
+export function enginesText(s: RunsSummary): string | undefined {
+  const engines = s.engines ?? [];
+  if (engines.length < 2 && !(s.moves ?? []).length) return undefined;
+  const names = engineNames(s);
+  return engines.map((e) => `${names.get(`${e.name} ${e.host}`)} (${e.endpoint}): ${e.cells} cell${e.cells === 1 ? '' : 's'}`).join(', ');
+}
+
+/**
+ * What the sweep did beyond its variants: which engines ran how many cells, the cells that
+ * moved after their engine failed, and the cells no shard delivered. One line each.
+ */
+export function sweepLines(s: RunsSummary): string[] {
+  const engines = enginesText(s);
+  return [
+    ...(engines ? [`engines: ${engines}`] : []),
+    ...(s.moves ?? []).map((m) => `moved: cell ${m.cell + 1} (${m.label} run ${m.run}) from ${m.from} to ${m.to}: ${m.reason}`),
+    ...(s.missing ?? []).map((m) => `MISSING cell ${m.cell + 1} (${m.label} run ${m.run}): no result${m.reason ? `: ${m.reason}` : ''}`),
+  ];
+}
+
+/** `; 1 cell missing` for the banner, or nothing. */
+export function missingText(s: RunsSummary): string {
+  const n = s.missing?.length ?? 0;
+  return n ? `; ${n} of ${s.cells?.total ?? n} cells missing` : '';
 }

@@ -3,8 +3,8 @@
  * without a browser). Every value goes through `h()`.
  */
 import { relative, sep } from 'node:path';
-import { variantCountsText, failingRuns, figureText, figureValue, timeFigures, variantVerdict } from './matrix-format';
-import type { CheckTally, RunsSummary, VariantSummary } from './matrix-types';
+import { variantCountsText, failingRuns, figureText, figureValue, sweepLines, timeFigures, variantVerdict } from './matrix-format';
+import type { CheckTally, RunsSummary, VariantSummary } from '../model/summary';
 import { escapeXml as h } from './xml';
 
 const VERDICT_CLASS = { PASS: 'pass', FAIL: 'fail', FLAKY: 'flaky', 'NO CHECKS': 'skipped' } as const;
@@ -89,6 +89,13 @@ export function runsList(s: RunsSummary, baseDir: string | undefined): string {
     return ` · <a href="${h(rel ? `${rel}/report.html` : 'report.html')}">report</a>`;
   };
   const items = s.variants.flatMap((v) => v.runs.map((r, i) =>
-    `<li>${h(v.label)} #${i + 1}: <span class="mono">${h(r.runId)}</span> ${r.exitCode === 0 ? 'passed' : 'failed'}${link(r.outDir)}</li>`));
+    `<li>${h(v.label)} #${i + 1}: <span class="mono">${h(r.runId)}</span> ${r.exitCode === 0 ? 'passed' : 'failed'}${r.engine !== undefined && (s.engines?.length ?? 0) > 1 ? ` on ${h(r.engine)}` : ''}${link(r.outDir)}</li>`));
   return `<ul id="runs">${items.join('')}</ul>`;
+}
+
+/** Engines, moved and missing cells (the console's lines), when the sweep has any to tell. */
+export function sweepSection(s: RunsSummary): string {
+  const lines = sweepLines(s);
+  if (lines.length === 0) return '';
+  return `<h2>Engines and cells</h2>\n<ul id="sweep">${lines.map((l) => `<li${l.startsWith('MISSING') ? ' class="fail"' : ''}>${h(l)}</li>`).join('')}</ul>`;
 }

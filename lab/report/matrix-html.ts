@@ -6,8 +6,8 @@ import { GOODPUT_COLOR, jsonForScript } from './chart-data';
 import { asset, chartJsSource, scriptSafe } from './html-report';
 import { MATRIX_CLIENT_JS } from './matrix-client';
 import { overallCounts, overallVerdict, summaryTitle } from './matrix-format';
-import { checksGrid, figuresSections, MATRIX_CSS, problemsList, runsList, variantsTable } from './matrix-html-sections';
-import type { RunsSummary } from './matrix-types';
+import { checksGrid, figuresSections, MATRIX_CSS, problemsList, runsList, sweepSection, variantsTable } from './matrix-html-sections';
+import type { RunsSummary } from '../model/summary';
 import { escapeXml as h } from './xml';
 
 /** What the goodput chart draws: medians as bars, [min, max] as whiskers, in Mbit/s. */
@@ -71,6 +71,7 @@ ${problemsList(s)}
 ${figuresSections(s)}
 <h2>Runs</h2>
 ${runsList(s, opts.baseDir)}
+${sweepSection(s)}
 </main>
 <script type="application/json" id="matrix-data">${jsonForScript(buildMatrixChartData(s))}</script>
 <script>${chartJsSource()}</script>

@@ -5,7 +5,7 @@
  */
 import { junitTimestamp } from './junit';
 import { failingRuns, figureText } from './matrix-format';
-import type { CheckTally, RunsSummary, VariantSummary } from './matrix-types';
+import type { CheckTally, RunsSummary, VariantSummary } from '../model/summary';
 import { escapeXml as x, escapeXmlAttr as a } from './xml';
 
 function body(v: VariantSummary, name: string, t: CheckTally): string {
@@ -45,6 +45,7 @@ function testsuite(s: RunsSummary, v: VariantSummary): string {
     ['variant', v.label],
     ['runs', String(v.runs.length)],
     ['runIds', v.runs.map((r) => r.runId).join(' ')],
+    ...(v.runs.some((r) => r.engine !== undefined) ? [['engines', v.runs.map((r) => r.engine ?? '?').join(' ')] as [string, string]] : []),
     ...Object.entries(v.figures).filter(([k]) => !k.startsWith('check:')).map(([k, f]): [string, string] => [k, `${f.median} ${f.unit} (min ${f.min}, max ${f.max}, n ${f.n})`]),
   ];
   return [
@@ -57,14 +58,31 @@ function testsuite(s: RunsSummary, v: VariantSummary): string {
   ].join('\n');
 }
 
-/** The JUnit XML text for every variant's checks. */
+/** Cells no shard delivered: one errored testcase each, so CI shows the hole instead of a shorter green list. */
+function missingSuite(s: RunsSummary): string[] {
+  const missing = s.missing ?? [];
+  if (missing.length === 0) return [];
+  const classname = `${s.topology}[missing cells]`;
+  return [
+    `  <testsuite name="${a(`mptcp-lab.${classname}`)}" tests="${missing.length}" failures="0" errors="${missing.length}" skipped="0" time="0">`,
+    ...missing.map((m) => {
+      const message = `cell ${m.cell + 1} (${m.label} run ${m.run}): no result${m.reason ? `: ${m.reason}` : ''}`;
+      return `    <testcase classname="${a(classname)}" name="${a(`cell ${m.cell + 1}: ${m.label} run ${m.run}`)}" time="0">\n      <error message="${a(message)}" type="missing">${x(message)}</error>\n    </testcase>`;
+    }),
+    '  </testsuite>',
+  ];
+}
+
+/** The JUnit XML text for every variant's checks (and the cells that are missing, as errors). */
 export function renderMatrixJunit(s: RunsSummary): string {
   const all = s.variants.flatMap((v) => Object.values(v.checks));
   const { failures, errors, skipped } = junitCounts(all);
+  const missing = s.missing?.length ?? 0;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mptcp-lab" tests="${all.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    `<testsuites name="mptcp-lab" tests="${all.length + missing}" failures="${failures}" errors="${errors + missing}" skipped="${skipped}">`,
     ...s.variants.map((v) => testsuite(s, v)),
+    ...missingSuite(s),
     '</testsuites>',
     '',
   ].join('\n');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import { renderMatrixHtml } from './matrix-html';
 import { renderMatrixJunit } from './matrix-junit';
-import { variantCountsText, figureText, overallCounts, overallVerdict, problemLines, summaryTitle, timesText, variantVerdict } from './matrix-format';
-import type { RunsSummary, VariantSummary } from './matrix-types';
+import { variantCountsText, figureText, overallCounts, overallVerdict, problemLines, summaryTitle, sweepLines, timesText, variantVerdict } from './matrix-format';
+import type { RunsSummary, VariantSummary } from '../model/summary';
 
 const CAPS: Record<string, number> = { variant: 30, checks: 30, flaky: 28 };
 
@@ -43,6 +43,7 @@ export function renderMatrixSummary(summary: RunsSummary, files: readonly string
     summaryTitle(summary),
     table.toString(),
     ...problemLines(summary).map((l) => `  ${l}`),
+    ...sweepLines(summary),
     `${overallVerdict(summary)}: ${overallCounts(summary)}`,
     ...(files.length ? [`reports: ${files.join('  ')}`] : []),
   ].join('\n');

@@ -15,7 +15,7 @@ describe('writeResultJson', () => {
     const text = await readFile(file, 'utf8');
     const doc = JSON.parse(text);
     expect(Object.keys(doc).slice(0, 3)).toEqual(['summary', 'checks', 'runId']);
-    expect(doc.summary).toMatchObject({ failed: 3, errors: 0, exitCode: 1 });
+    expect(doc.summary).toMatchObject({ failed: 4, errors: 0, exitCode: 1 });
     expect(doc.checks).toEqual(JSON.parse(JSON.stringify(checks)));
     // The round trip keeps the record whole, so a report can be re-made from the file.
     const { summary: _s, checks: _c, ...rest } = doc;
@@ -25,5 +25,15 @@ describe('writeResultJson', () => {
     expect(doc.events).toHaveLength(2);
     // Number arrays stay on one line.
     expect(text).toMatch(/"t": \[100,200,300,/);
+  });
+
+  it('keeps a skipped check with its reason and the sampler\'s account', async () => {
+    const record = buildSeedRecord({ checks: [{ kind: 'kernelLog', maxErrors: 0, skip: 'dmesg is not readable here' }] });
+    record.sampling = { intervalMs: 100, samples: 90, skippedTicks: 0, errors: [], gaps: [{ fromMs: 4000, toMs: 4300 }] };
+    const dir = await mkdtemp(join(tmpdir(), 'mptcp-lab-json-'));
+    const doc = JSON.parse(await readFile(await writeResultJson(dir, record, evaluateChecks(record)), 'utf8'));
+    expect(doc.summary).toMatchObject({ skipped: 1, exitCode: 0 });
+    expect(doc.checks).toEqual([{ name: 'kernelLog', kind: 'kernelLog', status: 'skipped', expected: '≤ 0 error lines', measured: 'not run', message: 'dmesg is not readable here' }]);
+    expect(doc.sampling.gaps).toEqual([{ fromMs: 4000, toMs: 4300 }]);
   });
 });

@@ -38,6 +38,21 @@
         ctx.fillStyle = withAlpha(o.color, 0.13);
         ctx.fillRect(from, area.top, to - from, area.bottom - area.top);
       });
+      // Middlebox faults: a light band with a solid bar along the bottom, labelled with the mode.
+      (opts.faults || []).forEach(function (f, i) {
+        var from = Math.max(area.left, x.getPixelForValue(f.fromS));
+        var to = Math.min(area.right, x.getPixelForValue(f.toS));
+        if (to <= from) return;
+        ctx.fillStyle = withAlpha(f.color, 0.07);
+        ctx.fillRect(from, area.top, to - from, area.bottom - area.top);
+        ctx.fillStyle = withAlpha(f.color, 0.8);
+        ctx.fillRect(from, area.bottom - 6 - i * 8, to - from, 6);
+        if (opts.labels) {
+          ctx.font = '11px system-ui, sans-serif';
+          ctx.fillStyle = '#222';
+          ctx.fillText('fault ' + f.mode + ' ' + f.path, from + 3, area.bottom - 20 - i * 8);
+        }
+      });
       ctx.restore();
     },
     afterDatasetsDraw: function (chart, _args, opts) {
@@ -108,7 +123,7 @@
           // Lines in the legend, dashed where the series is, instead of filled boxes.
           legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line', pointStyleWidth: 28 } },
           decimation: { enabled: true, algorithm: 'lttb', samples: 800 },
-          labEvents: { events: data.events, outages: data.outages, labels: opts.labels },
+          labEvents: { events: data.events, outages: data.outages, faults: data.faults, labels: opts.labels },
         },
       },
       plugins: [labEvents, renderedCounter],
@@ -135,9 +150,15 @@
     var data = JSON.parse(document.getElementById('lab-data').textContent);
     var maxSubflows = 1;
     data.subflows.forEach(function (l) { l.points.forEach(function (p) { if (p[1] > maxSubflows) maxSubflows = p[1]; }); });
-    expected = 2;
+    var inside = data.subflowRtt && data.subflowRtt.length > 0;
+    expected = inside ? 5 : 2;
     lineChart('chart-throughput', data.throughput, data, { yTitle: 'Mbit/s', labels: true });
     lineChart('chart-subflows', data.subflows, data, { yTitle: 'established subflows', stepped: true, integer: true, suggestedMax: maxSubflows + 1, labels: false });
+    if (inside) {
+      lineChart('chart-subflow-rtt', data.subflowRtt, data, { yTitle: 'smoothed RTT, ms', labels: false });
+      lineChart('chart-subflow-cwnd', data.subflowCwnd, data, { yTitle: 'cwnd, segments', labels: false });
+      lineChart('chart-subflow-retrans', data.subflowRetrans, data, { yTitle: 'retransmitted segments, so far', stepped: true, integer: true, labels: false });
+    }
   } catch (e) {
     fail(e && e.message ? e.message : String(e));
   }
