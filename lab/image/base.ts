@@ -115,6 +115,7 @@ async function debootstrapBase(docker: Docker, onProgress: Progress): Promise<vo
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mptcp-lab-rootfs-'));
   try {
     const t0 = Date.now();
+    onProgress(`lab image: making ${BASE_IMAGE} with debootstrap from ${MIRROR} (no registry; about 30-55 s, once)`);
     await run([debootstrap, '--variant=minbase', 'bookworm', dir, MIRROR], DEBOOTSTRAP_TIMEOUT_MS, (line) =>
       onProgress(`debootstrap: ${line}`),
     );

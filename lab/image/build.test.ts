@@ -24,5 +24,7 @@ describe('isProgressMilestone', () => {
     expect(isProgressMilestone('built mptcp-lab/host:0123456789ab')).toBe(true);
     expect(isProgressMilestone('Get:4 http://deb.debian.org/debian bookworm/main amd64 Packages [8790 kB]')).toBe(false);
     expect(isProgressMilestone('debootstrap: I: Retrieving libc6 2.36-9')).toBe(false);
+    expect(isProgressMilestone('debootstrap: I: Unpacking the base system...')).toBe(true);
+    expect(isProgressMilestone('lab image: 23 s, at "Step 2/9 : RUN apt-get update"')).toBe(true);
   });
 });

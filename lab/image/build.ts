@@ -10,9 +10,12 @@ import type Docker from 'dockerode';
 import ts from 'typescript';
 import { LabError } from '../model/errors';
 import { connectDocker } from '../runtime/docker-client';
-import { ensureBaseImage, imageExists, type BaseOutcome } from './base';
+import { BASE_IMAGE, ensureBaseImage, imageExists, type BaseOutcome } from './base';
 import { IMAGE_RECIPE_VERSION, LAB_IMAGE_REPO, labImageTag, readImageInputs, type ImageInputs } from './hash';
 import { acquireLock } from './lock';
+import { IMAGE_PREFIX, isProgressMilestone, realClock, startHeartbeat, type Progress, type ProgressClock } from './progress';
+
+export { isProgressMilestone };
 
 export interface EnsureImageOptions {
   /** Progress lines (`Step 3/6 : RUN ...`), with a 0..1 fraction when one is known. */
@@ -23,6 +26,9 @@ export interface EnsureImageOptions {
   docker?: Docker;
   /** Other input files (tests): the result is then neither tagged `latest` nor allowed to prune older images. */
   sources?: { dockerfile?: string; agent?: string };
+  /** Tests: the clock behind the heartbeat, and the lock file (default: the machine-wide one). */
+  clock?: ProgressClock;
+  lockFile?: string;
 }
 
 export interface EnsureImageResult {
@@ -33,40 +39,51 @@ export interface EnsureImageResult {
   base?: BaseOutcome;
 }
 
+let defaultProgress: Progress | undefined;
+
+/**
+ * Where builds started without `onProgress` report: the CLI sets it, because the first
+ * build of a run can happen deep inside another step (the host probe needs the image too).
+ */
+export function setDefaultImageProgress(fn: Progress | undefined): void {
+  defaultProgress = fn;
+}
+
 /** Returns the tag of a lab image matching the current inputs, building it (and its base) only when missing. */
 export async function ensureLabImage(opts: EnsureImageOptions = {}): Promise<EnsureImageResult> {
   const t0 = Date.now();
-  const say = opts.onProgress ?? (() => {});
   const inputs = await readImageInputs(opts.sources);
   const tag = labImageTag(inputs);
   const docker = opts.docker ?? (await connectDocker());
   if (!opts.force && (await imageExists(docker, tag))) return { tag, built: false, ms: Date.now() - t0 };
 
-  const release = await acquireLock(undefined, (holder) => say(`waiting for another image build (${holder})`));
+  // From here on a first run may take a minute or two: say so now, then never go quiet for long.
+  const heartbeat = startHeartbeat(opts.onProgress ?? defaultProgress ?? (() => {}), { clock: opts.clock ?? realClock });
+  const say = heartbeat.say;
+  say(`${IMAGE_PREFIX}${tag} ${opts.force ? 'rebuilding (--force)' : 'is not built yet: building it once'} (base image ${BASE_IMAGE}, apt packages, the lab agent; about 1-2 min)`, 0);
+  const release = await acquireLock(opts.lockFile, (holder) => say(`waiting for another image build (${holder})`)).catch((e: unknown) => {
+    heartbeat.stop();
+    throw e;
+  });
   try {
     // Whoever held the lock may just have built it.
     if (!opts.force && (await imageExists(docker, tag))) return { tag, built: false, ms: Date.now() - t0 };
     const base = await ensureBaseImage(docker, say);
     const previous = opts.force ? await docker.getImage(tag).inspect().then((i) => i.Id, () => undefined) : undefined;
     await buildFromInputs(docker, inputs, tag, !!opts.force, say);
+    if (!opts.sources || previous) say(`${IMAGE_PREFIX}tagging ${tag}${opts.sources ? '' : ` as ${LAB_IMAGE_REPO}:latest`} and removing older lab images`);
     if (!opts.sources) {
       await docker.getImage(tag).tag({ repo: LAB_IMAGE_REPO, tag: 'latest' });
       await pruneOldLabImages(docker, tag);
     }
     // A forced rebuild leaves the old image untagged; drop it unless a container still uses it.
     if (previous) await docker.getImage(previous).remove().catch(() => undefined);
-    say(`built ${tag}`, 1);
+    say(`built ${tag} in ${((Date.now() - t0) / 1000).toFixed(1)} s`, 1);
     return { tag, built: true, ms: Date.now() - t0, base };
   } finally {
+    heartbeat.stop();
     await release();
   }
-}
-
-const MILESTONE = /^(Step \d+\/\d+ :|pulling |cannot pull |debootstrap done|debootstrap: I: (Resolving|Checking component|Base system)|waiting for |built )/;
-
-/** True for the progress lines worth a log line of their own (build steps, phases), false for apt's chatter. */
-export function isProgressMilestone(msg: string): boolean {
-  return MILESTONE.test(msg);
 }
 
 /** Keeps the two newest earlier lab images (a run may still use one) and removes the rest; images in use refuse removal. */
@@ -106,6 +123,7 @@ async function buildFromInputs(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mptcp-lab-image-'));
   try {
     await writeFile(path.join(dir, 'Dockerfile'), inputs.dockerfile);
+    say(`${IMAGE_PREFIX}compiling the lab agent, then docker build (apt-get installs the lab tools: the longest step)`);
     await writeFile(path.join(dir, 'agent.js'), compileAgent(inputs.agentSource));
     // dockerode packs {context, src} with tar-fs itself; no tar CLI, no extra dependency.
     const stream = await docker.buildImage(

@@ -9,7 +9,7 @@ import { displayPath } from '../../loader';
 import { UsageError } from '../../model/errors';
 import { parseSize } from '../../model/units';
 import { formatCommand } from '../../runtime/exec';
-import type { CommandResult } from '../main';
+import type { CommandResult } from './command-result';
 import { optionValue } from './options';
 
 export const EXPORT_COMPOSE_USAGE = 'usage: lab export-compose <topology|file> [--out FILE] [--netem yes|no] [--no-build] [--size 500MB] [--compose v1|v2] [--json]';

@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 import { UsageError } from '../../model/errors';
 import { formatDuration } from '../../model/units';
 import { ensureLabImage, isProgressMilestone } from '../../image/build';
-import type { CommandResult } from '../main';
+import type { CommandResult } from './command-result';
 
 /** Runs `image`; progress goes to `io.stderr` live (a bar on a terminal, step lines otherwise). */
 export async function imageCommand(args: string[], io: { stderr: NodeJS.WriteStream } = { stderr: process.stderr }): Promise<CommandResult> {

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblem, TopologyError, UsageError } from '../../model/errors';
 import { listTopologyFiles, loadTopologyFile, TOPOLOGIES_DIR } from '../../loader';
-import { badInputResult, type CommandResult } from './validate';
+import type { CommandResult } from './command-result';
+import { badInputResult } from './validate';
 
 /** Runs `list`: one line per topology; exit 2 when any is invalid. */
 export async function listCommand(args: string[]): Promise<CommandResult> {

@@ -6,15 +6,14 @@ import { UsageError } from '../../model/errors';
 import { formatRate, formatSize, parseDuration, parseSize } from '../../model/units';
 import { installSignalHandlers } from '../../runtime/lifecycle';
 import { renderSummaryTable } from '../../report';
-import { runLab, timestamp } from '../../run/run-lab';
-import { parseMatrixArgs } from '../../run/matrix';
-import { parseRepeatArg, summarizeRuns, type LabelledRun } from '../../run/repeat';
-import { applyVariant, variantSlug } from '../../run/variant';
-import { renderMatrixSummary, writeMatrixReports } from '../../report/matrix-summary';
-import { join, resolve } from 'node:path';
-import type { Plan } from '../../model/plan';
-import type { CommandResult } from '../main';
+import { prepareOutDir, runLab } from '../../api/run-lab';
+import { parsePerEngine, runSweep } from '../../api/sweep';
+import { parseShardArg } from '../../api/shard';
+import { resolve } from 'node:path';
+import type { CommandResult } from './command-result';
 import { optionValue } from './options';
+import { TransferBar } from '../transfer-bar';
+import { isProgressMilestone, setDefaultImageProgress } from '../../image/build';
 
 function parseRunArgs(args: string[]) {
   try {
@@ -29,8 +28,19 @@ function parseRunArgs(args: string[]) {
         json: { type: 'boolean' },
         baseline: { type: 'string' },
         interval: { type: 'string' },
+        runtime: { type: 'string' },
+        capture: { type: 'boolean' },
+        // --runtime vm: the guest's kernel and its modules (lab/runtime/vm).
+        kernel: { type: 'string' },
+        modules: { type: 'string' },
         matrix: { type: 'string', multiple: true },
         repeat: { type: 'string' },
+        // A sweep's share and its engines (lab/run/shard.ts, lab/run/engines.ts, docs/SCALE.md).
+        shard: { type: 'string' },
+        engine: { type: 'string', multiple: true },
+        'per-engine': { type: 'string' },
+        'cells-only': { type: 'boolean' },
+        'print-cells': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -38,59 +48,100 @@ function parseRunArgs(args: string[]) {
   }
 }
 
+/** `--runtime docker|netns|vm`: where the lab's hosts run (docker when absent; vm: netns inside a QEMU guest). */
+export function parseRuntimeArg(text: string | undefined): 'docker' | 'netns' | 'vm' | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'docker' || text === 'netns' || text === 'vm') return text;
+  throw new UsageError(`--runtime: expected docker, netns or vm, got "${text}"`);
+}
+
+/** `--kernel debian|PATH` and `--modules DIR` go with `--runtime vm` only. */
+export function parseVmArgs(runtime: string | undefined, kernel: string | undefined, modules: string | undefined): { kernel?: string; modulesDir?: string } | undefined {
+  if (runtime !== 'vm') {
+    if (kernel !== undefined || modules !== undefined) throw new UsageError(`--${kernel !== undefined ? 'kernel' : 'modules'} goes with --runtime vm (the guest's kernel); got --runtime ${runtime ?? 'docker'}`);
+    return undefined;
+  }
+  if (modules !== undefined && (kernel === undefined || kernel === 'debian')) throw new UsageError('--modules goes with --kernel PATH; the Debian kernel uses /lib/modules/KVER');
+  return { ...(kernel !== undefined ? { kernel } : {}), ...(modules !== undefined ? { modulesDir: modules } : {}) };
+}
+
 /** Runs a topology and reports; exit 0 when every check passed, 1 otherwise. */
 export async function runCommand(args: string[]): Promise<CommandResult> {
   const { values, positionals } = parseRunArgs(args);
   if (positionals.length !== 1) throw new UsageError(`expected one topology name or file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   if (values.baseline !== undefined && values.baseline !== 'tcp') throw new UsageError(`--baseline: only "tcp" is supported, got "${values.baseline}"`);
+  const runtime = parseRuntimeArg(values.runtime);
+  const vm = parseVmArgs(runtime, values.kernel, values.modules);
   const sizeOverride = optionValue('size', values.size, parseSize);
   const intervalMs = optionValue('interval', values.interval, parseDuration);
   if (intervalMs !== undefined && (intervalMs < 5 || intervalMs > 1000)) throw new UsageError('--interval: between 5ms and 1s');
   const plan = await loadTopologyFile(positionals[0]!, { sizeOverride });
+  // Before anything starts (runLab checks the default report folder itself).
+  const sweep = values.matrix !== undefined || values.repeat !== undefined || values.shard !== undefined || values.engine !== undefined || values['cells-only'] || values['print-cells'];
+  if (values.out !== undefined && !sweep) await prepareOutDir(resolve(values.out));
   const err = (m: string) => process.stderr.write(m + '\n');
-  if (values.matrix !== undefined || values.repeat !== undefined) {
-    if (values.keep) throw new UsageError('--keep keeps one lab; it does not combine with --matrix or --repeat');
-    return runMany(plan, values.matrix ?? [], values.repeat, { out: values.out, intervalMs, baseline: values.baseline === 'tcp' ? 'tcp' : undefined }, err);
+  if (sweep) {
+    if (values.keep) throw new UsageError('--keep keeps one lab; it does not combine with --matrix, --repeat, --shard or --engine');
+    return runSweep(plan, {
+      load: (variant) => loadTopologyFile(positionals[0]!, { sizeOverride, variant }),
+      topologyArg: positionals[0]!,
+      matrix: values.matrix ?? [],
+      repeatText: values.repeat,
+      out: values.out,
+      intervalMs,
+      intervalText: values.interval,
+      sizeText: values.size,
+      baseline: values.baseline === 'tcp' ? 'tcp' : undefined,
+      shard: values.shard !== undefined ? parseShardArg(values.shard) : undefined,
+      engines: values.engine,
+      perEngine: optionValue('per-engine', values['per-engine'], parsePerEngine),
+      cellsOnly: values['cells-only'],
+      printCells: values['print-cells'],
+      // Each cell is its own lab process: it gets the runtime the sweep was asked for.
+      ...(runtime ? { passThrough: ['--runtime', runtime, ...(vm?.kernel ? ['--kernel', vm.kernel] : []), ...(vm?.modulesDir ? ['--modules', vm.modulesDir] : [])] } : {}),
+      // Cells run in this process get it too (a VM boots one guest per cell).
+      ...(runtime ? { runOptions: { runtime, ...(vm ? { vm } : {}) } } : {}),
+      err,
+    });
   }
   installSignalHandlers();
   for (const note of plan.notes.filter((n) => n.includes('dropped'))) err(`note: ${note}`);
-  const total = plan.traffic.sizeBytes ?? 0;
-  const bar = new SingleBar(
-    {
+  const began = performance.now();
+  const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
+  const transfer = new TransferBar({
+    bar: new SingleBar({
       format: `${plan.name} {bar} {percentage}% | {done} | {rate}`,
       stream: process.stderr,
       hideCursor: true,
       noTTYOutput: true,
       notTTYSchedule: 1000,
-    },
-  );
-  let barStarted = false;
-  const began = performance.now();
-  const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
-  const outcome = await runLab(plan, {
-    outDir: values.out,
-    keep: values.keep,
-    baseline: values.baseline === 'tcp' ? 'tcp' : undefined,
-    intervalMs,
-    onStep: (s) => {
-      if (barStarted) {
-        bar.stop();
-        barStarted = false;
-      }
-      err(`• ${s} (${elapsed()})`);
-    },
-    onProgress: ({ tMs, bytes, bps }) => {
-      const totalUnits = total || plan.traffic.durationMs || 1;
-      const value = total ? bytes : tMs;
-      const payload = { done: formatSize(bytes), rate: formatRate(bps) };
-      if (!barStarted) {
-        bar.start(totalUnits, 0, payload);
-        barStarted = true;
-      }
-      bar.update(Math.min(value, totalUnits), payload);
-    },
+    }),
+    write: err,
+    totalBytes: plan.traffic.sizeBytes ?? 0,
+    durationMs: plan.traffic.durationMs,
+    format: ({ bytes, bps }) => ({ done: formatSize(bytes), rate: formatRate(bps) }),
+    graceMs: Math.max(500, 3 * (intervalMs ?? 100)),
   });
-  if (barStarted) bar.stop();
+  const onStep = (s: string) => transfer.step(`• ${s} (${elapsed()})`);
+  // A first run builds the image inside the host probe, which passes no progress callback of its own.
+  setDefaultImageProgress((m) => (isProgressMilestone(m) ? onStep(m) : undefined));
+  let outcome: Awaited<ReturnType<typeof runLab>>;
+  try {
+    outcome = await runLab(plan, {
+      outDir: values.out,
+      keep: values.keep,
+      baseline: values.baseline === 'tcp' ? 'tcp' : undefined,
+      intervalMs,
+      ...(values.capture ? { capture: true } : {}),
+      ...(runtime ? { runtime } : {}),
+      ...(vm ? { vm: { ...vm, onGuestLine: (l: string) => transfer.step(`  [vm] ${l}`) } } : {}),
+      onStep,
+      onProgress: (p) => transfer.progress(p),
+    });
+  } finally {
+    transfer.finish();
+    setDefaultImageProgress(undefined);
+  }
   err(`• done (${elapsed()})`);
   const { record, checks, exitCode, outDir, files, lab } = outcome;
   const lines: string[] = [];
@@ -108,31 +159,4 @@ export async function runCommand(args: string[]): Promise<CommandResult> {
     err(hint.join('\n'));
   }
   return { exitCode, stdout: lines.join('\n'), stderr: '' };
-}
-
-/** --matrix and --repeat: every variant (all resolved before the first run), N runs each, one summary. */
-async function runMany(
-  base: Plan,
-  matrix: string[],
-  repeatText: string | undefined,
-  opts: { out?: string; intervalMs?: number; baseline?: 'tcp' },
-  err: (m: string) => void,
-): Promise<CommandResult> {
-  const variants = parseMatrixArgs(matrix);
-  const repeat = repeatText !== undefined ? parseRepeatArg(repeatText) : 1;
-  const plans = variants.map((v) => ({ v, plan: applyVariant(base, v) }));
-  installSignalHandlers();
-  const root = resolve(opts.out ?? join('reports', base.name, timestamp(new Date())));
-  const outcomes: LabelledRun[] = [];
-  for (const { v, plan } of plans) {
-    for (const note of plan.notes.filter((n) => n.includes('dropped'))) err(`note [${v.label}]: ${note}`);
-    for (let i = 1; i <= repeat; i++) {
-      err(`• ${v.label}: run ${i} of ${repeat}`);
-      const o = await runLab(plan, { outDir: join(root, variantSlug(v.label), `run-${i}`), intervalMs: opts.intervalMs, baseline: opts.baseline });
-      outcomes.push({ label: v.label, record: o.record, checks: o.checks, outDir: o.outDir });
-    }
-  }
-  const summary = summarizeRuns(outcomes);
-  const files = await writeMatrixReports(root, summary);
-  return { exitCode: summary.exitCode, stdout: renderMatrixSummary(summary, files), stderr: '' };
 }

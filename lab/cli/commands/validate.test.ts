@@ -19,7 +19,7 @@ describe('validate', () => {
       '  http download of 2.50 GB over MPTCP: pc1 sends to pc2 (server pc1, client pc2, port 8080), resumed if broken',
       '  3 s     cut vlan181 (down: the link loses carrier)',
       '  6 s     restore vlan181',
-      '  aggregate ≥ 85% of capacity while every path is up (= 1.70 Gbit/s of 2.00 Gbit/s)',
+      '  aggregate ≥ 75% of capacity while every path is up (= 1.50 Gbit/s of 2.00 Gbit/s)',
       '  failover ≥ 85% of capacity (of the surviving paths) within 2 s of a cut (= 850.0 Mbit/s of 1.00 Gbit/s)',
       '  tbf (rate limits); no netem',
     ]) {

@@ -2,18 +2,14 @@
  * `validate <name|file> [--json] [--size 500MB]`: loads a topology and prints the resolved
  * Plan (readably, or as JSON), or every problem as `file:line:col: path: message`. Exit 2 on bad input.
  */
+import { describeFault } from '../../tc/faults';
 import { parseArgs } from 'node:util';
 import { formatProblem, TopologyError, UsageError } from '../../model/errors';
 import { capacityBps, dataPaths, type Plan, type PlanCheck, type PlanHost, type PlanPath } from '../../model/plan';
 import { formatRate, formatSize, parseSize } from '../../model/units';
 import { describeCheck, describeImpairment, displayPath, loadTopologyFile } from '../../loader';
+import type { CommandResult } from './command-result';
 import { optionValue } from './options';
-
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
 const USAGE = 'usage: lab validate <name|file> [--json] [--size 500MB]';
 
@@ -63,13 +59,15 @@ export function formatPlan(plan: Plan): string {
     const at = `${(ev.atMs / 1000).toString()} s`.padEnd(8);
     if (ev.kind === 'cut') out.push(`  ${at}cut ${ev.path} (${ev.mode === 'down' ? 'down: the link loses carrier' : 'blackhole: packets dropped, carrier up'})`);
     else if (ev.kind === 'restore') out.push(`  ${at}restore ${ev.path}`);
+    else if (ev.kind === 'fault') out.push(`  ${at}fault ${ev.path}: ${describeFault(ev.fault)}`);
+    else if (ev.kind === 'unfault') out.push(`  ${at}unfault ${ev.path}`);
     else out.push(`  ${at}impair ${ev.path}${ev.from ? ` (traffic from ${ev.from})` : ''}: ${describeImpairment(ev.set)}`);
   }
   out.push('checks');
   if (plan.checks.length === 0) out.push('  (none)');
-  for (const c of plan.checks) out.push(`  ${describeCheck(c)}${boundFigure(plan, c)}`);
+  for (const c of plan.checks) out.push(`  ${describeCheck(c)}${c.skip ? '' : boundFigure(plan, c)}`);
   const netem = plan.needs.netem ? `netem (${plan.needs.netemFeatures.join(', ')})` : 'no netem';
-  out.push('needs', `  ${plan.needs.tbf ? 'tbf (rate limits)' : 'no tbf'}; ${netem}`);
+  out.push('needs', `  ${plan.needs.tbf ? 'tbf (rate limits)' : 'no tbf'}; ${netem}${plan.needs.faults?.length ? `; nftables faults (${plan.needs.faults.join(', ')})` : ''}`);
   if (plan.notes.length > 0) out.push('notes', ...plan.notes.map((n) => `  - ${n}`));
   return out.join('\n') + '\n';
 }
@@ -77,13 +75,15 @@ export function formatPlan(plan: Plan): string {
 function formatHost(h: PlanHost): string[] {
   const m = h.mptcp;
   const head = `  ${h.name.padEnd(16)}${h.role.padEnd(8)}`;
-  if (!m.enabled) return [`${head}MPTCP off`];
+  const tcp = h.tcp ? `${' '.repeat(26)}TCP: congestion control ${h.tcp.congestionControl}${h.tcp.rmem ? `, rmem ${h.tcp.rmem.join(' ')}` : ''}${h.tcp.wmem ? `, wmem ${h.tcp.wmem.join(' ')}` : ''}` : undefined;
+  if (!m.enabled) return [`${head}MPTCP off`, ...(tcp ? [tcp] : [])];
   const sysctls = Object.entries(m.sysctls).map(([k, v]) => `${k}=${v}`);
   const lines = [
     `${head}MPTCP on: ${m.pathManager} path manager, scheduler ${m.scheduler}, checksum ${m.checksum ? 'on' : 'off'}; limits subflows ${m.limits.subflows}, add_addr_accepted ${m.limits.addAddrAccepted}`,
     `${' '.repeat(26)}endpoints: ${m.endpoints.length ? m.endpoints.map((e) => `#${e.id} ${e.path} ${e.flags.join(',')}`).join('; ') : 'none'}`,
   ];
   if (sysctls.length) lines.push(`${' '.repeat(26)}sysctls: ${sysctls.join(', ')}`);
+  if (tcp) lines.push(tcp);
   return lines;
 }
 
