@@ -1,6 +1,6 @@
 /** `npm run bench [-- --quick] [-- --only bringup,fidelity] [--out FILE]`: the bench's arguments. Pure. */
 
-export const SECTIONS = ['bringup', 'fidelity', 'cost', 'failover', 'scale'] as const;
+export const SECTIONS = ['bringup', 'runtimes', 'fidelity', 'cost', 'failover', 'scale'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchArgs {

@@ -2,7 +2,7 @@
 import type Docker from 'dockerode';
 import type { Plan } from '../model/plan';
 import { startLab, tmpfsFor } from '../run/start-lab';
-import { newRunId } from '../runtime/docker-lab';
+import { newRunId } from '../runtime/lab-spec';
 import { subnetsInUse } from '../runtime/subnets-in-use';
 import { allocateSubnets } from '../runtime/subnet-pool';
 import type { Repeats } from './args';
@@ -47,11 +47,11 @@ export interface LabTiming {
   steps: Array<{ step: string; atMs: number }>;
 }
 
-/** Brings a lab up with startLab (probe and image check included, as a suite would) and down with stop(). */
-export async function labUpDown(plan: Plan): Promise<LabTiming> {
+/** Brings a lab up with startLab (probe and image check included, as a suite would) and down with stop(); Docker unless `runtime` says netns. */
+export async function labUpDown(plan: Plan, opts: { runtime?: 'docker' | 'netns' } = {}): Promise<LabTiming> {
   const steps: LabTiming['steps'] = [];
   const t0 = performance.now();
-  const lab = await startLab(plan, { onStep: (step) => steps.push({ step, atMs: Math.round(performance.now() - t0) }) });
+  const lab = await startLab(plan, { runtime: opts.runtime, onStep: (step) => steps.push({ step, atMs: Math.round(performance.now() - t0) }) });
   const upMs = performance.now() - t0;
   const t1 = performance.now();
   await lab.stop();

@@ -20,11 +20,13 @@ import { benchCost } from './cost';
 import { formatLoad, loadMark, machineInfo } from './env';
 import { benchFailover } from './failover';
 import { benchFidelity } from './fidelity';
+import { benchRuntimes } from './runtimes';
 import { benchScale } from './scale';
-import { renderMarkdown, renderTable, verdictOf, type BenchRow } from './table';
+import { missedTargets, renderMarkdown, renderTable, verdictOf, type BenchRow } from './table';
 
 const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionResult>> = {
   bringup: benchBringup,
+  runtimes: benchRuntimes,
   fidelity: benchFidelity,
   cost: benchCost,
   failover: benchFailover,
@@ -99,7 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const header = `mptcp-lab bench, ${date.slice(0, 16).replace('T', ' ')} UTC, ${machine.cpuModel} (${machine.cores} cores, ${machine.memGiB} GiB), kernel ${machine.kernel}, Docker ${machine.docker}, Node ${machine.node}; load average at start ${formatLoad(loads[0]!)}, at end ${formatLoad(end)}${args.quick ? '; --quick' : ''}`;
   const table = renderTable(rows, { width: process.stdout.columns });
   process.stdout.write(`\n${header}\n${table}\n`);
-  const missed = rows.filter((r) => verdictOf(r) === 'over' || verdictOf(r) === 'under');
+  const missed = missedTargets(rows);
 
   const out = path.resolve(args.out);
   await mkdir(path.dirname(out), { recursive: true });

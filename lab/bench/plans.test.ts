@@ -31,6 +31,15 @@ describe('trafficVariant', () => {
     expect(unshaped.needs).toEqual({ netem: false, tbf: false, netemFeatures: [] });
   });
 
+  it('sets every rate to rateBps (2 x 5 Gbit/s), and refuses it with unshaped', () => {
+    const fast = trafficVariant(seed, { tool: 'transfer', durationMs: 1000, checks: [], rateBps: 5e9, label: 'x' });
+    expect(fast.paths.every((p) => Object.values(p.egress).every((e) => e.rateBps === 5e9))).toBe(true);
+    expect(fast.needs.tbf).toBe(true);
+    expect(seed.paths.every((p) => Object.values(p.egress).every((e) => e.rateBps === 1e9))).toBe(true);
+    expect(() => trafficVariant(seed, { tool: 'transfer', durationMs: 1000, checks: [], unshaped: true, rateBps: 5e9, label: 'x' })).toThrow(/exclude/);
+    expect(() => trafficVariant(seed, { tool: 'transfer', durationMs: 1000, checks: [], rateBps: 1.5, label: 'x' })).toThrow(/whole bits/);
+  });
+
   it('keeps a given timeline and the checks picked from the seed', () => {
     const v = trafficVariant(seed, { tool: 'transfer', durationMs: 8000, timeline: seed.timeline, checks: checksOf(seed, ['failover', 'recovery']), label: 'x' });
     expect(v.timeline.map((e) => e.kind)).toEqual(['cut', 'restore']);

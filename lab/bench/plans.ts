@@ -20,6 +20,8 @@ export interface TrafficVariant {
   checks: readonly PlanCheck[];
   /** Remove every rate limit (the CPU-bound case). */
   unshaped?: boolean;
+  /** Set every rate limit the plan has to this (bit/s), e.g. 5 Gbit/s paths instead of 1. */
+  rateBps?: number;
   /** Why the variant exists, for the plan's notes. */
   label: string;
 }
@@ -36,8 +38,13 @@ export function trafficVariant(plan: Plan, v: TrafficVariant): Plan {
   delete t.durationMs;
   if (v.sizeBytes !== undefined) t.sizeBytes = v.sizeBytes;
   else t.durationMs = v.durationMs;
+  if (v.unshaped && v.rateBps !== undefined) throw new Error(`trafficVariant ${v.label}: unshaped and rateBps exclude each other`);
   if (v.unshaped) {
     for (const path of next.paths) for (const egress of Object.values(path.egress)) delete egress.rateBps;
+  }
+  if (v.rateBps !== undefined) {
+    if (!Number.isSafeInteger(v.rateBps) || v.rateBps < 8) throw new Error(`trafficVariant ${v.label}: rateBps must be whole bits >= 8, got ${v.rateBps}`);
+    for (const path of next.paths) for (const egress of Object.values(path.egress)) if (egress.rateBps !== undefined) egress.rateBps = v.rateBps;
   }
   next.timeline = structuredClone([...(v.timeline ?? [])]);
   next.checks = structuredClone([...v.checks]);

@@ -1,4 +1,5 @@
 import { bringupRows } from './bringup';
+import { runtimeRows } from './runtimes';
 import { costRows, type CostSample } from './cost';
 import { failoverRows, type FailoverSample } from './failover';
 import { scaleRows } from './scale';
@@ -90,5 +91,21 @@ describe('scaleRows', () => {
     expect(par.baseline?.median).toBe(2000);
     expect(par.ratio?.median).toBe(0.75);
     expect(rows.find((r) => r.figure === '2 labs at once, teardown')!.ratio?.median).toBe(0.9);
+  });
+});
+
+describe('runtimeRows', () => {
+  const t = (upMs: number, downMs: number) => ({ upMs, downMs, steps: [] });
+  const sc = (upMs: number, downMs: number) => ({ upMs, downMs, problems: [], commands: 12 });
+  it('puts netns next to the docker lab (target <= 1) and says whether the 100 ms goal was met; a VM not measured says why', () => {
+    const rows = runtimeRows('runtimes', { docker: [t(700, 900), t(800, 1000)], netns: [t(500, 200), t(600, 300)], script: [sc(1400, 1500), sc(1500, 1400)], vmBoot: [], vmError: 'qemu-system-x86_64 not found' });
+    const vs = rows.find((r) => r.figure === 'two-vlan bring-up, netns vs docker runtime')!;
+    expect(vs.ratio?.median).toBeCloseTo((500 / 700 + 600 / 800) / 2, 5);
+    expect(vs.target).toEqual({ op: '<=', value: 1 });
+    expect(vs.note).toBe("issue 12's goal for netns is under 100 ms: median 550 ms, not met");
+    expect(rows.find((r) => r.figure.startsWith('VM boot'))!.note).toBe('not measured: qemu-system-x86_64 not found');
+    const met = runtimeRows('runtimes', { docker: [t(700, 900)], netns: [t(90, 50)], script: [sc(1400, 1500)], vmBoot: [5100, 5300], accelerator: 'tcg' });
+    expect(met.find((r) => r.figure === 'two-vlan bring-up, netns vs docker runtime')!.note).toMatch(/median 90 ms, met$/);
+    expect(met.find((r) => r.figure === 'VM boot (TCG), spawn to exit after /init')!.measured?.median).toBe(5200);
   });
 });

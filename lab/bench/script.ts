@@ -9,9 +9,9 @@
 import { execFile } from 'node:child_process';
 import type Docker from 'dockerode';
 import { hostAddress, type Plan } from '../model/plan';
-import { AGENT, parseConfigureOutput } from '../runtime/docker-lab';
+import { AGENT_PATH, buildLabSpec, labLabels, objectName } from '../runtime/lab-spec';
 import { dockerExec } from '../runtime/exec';
-import { buildConfigureRequest, mptcpSysctls, verifyHostConfig } from '../runtime/host-config';
+import { buildConfigureRequest, parseConfigureOutput, verifyHostConfig } from '../runtime/host-config';
 import { Teardown } from '../runtime/lifecycle';
 import { LABELS } from '../runtime/types';
 
@@ -44,61 +44,42 @@ export interface ScriptCommands {
   ifnames: Record<string, Record<string, string>>;
 }
 
-function labelArgs(plan: Plan, runId: string, ownerPid: number, what: string): string[] {
-  const labels: Record<string, string> = {
-    [LABELS.project]: 'mptcp-lab',
-    [LABELS.role]: BASELINE_ROLE,
-    [LABELS.runId]: runId,
-    [LABELS.topology]: plan.name,
-    [LABELS.owner]: String(ownerPid),
-    'io.mptcp-lab.bench-object': what,
-  };
-  return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+function labelArgs(labels: Record<string, string>, what: string): string[] {
+  // The bench's own role, so its sweeps and the lab's never judge each other's objects.
+  const all = { ...labels, [LABELS.role]: BASELINE_ROLE, 'io.mptcp-lab.bench-object': what };
+  return Object.entries(all).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 }
 
-/** Every docker command of the script, in order: bring-up, then teardown. */
+/** Every docker command of the script, in order: bring-up, then teardown; rendered from the lab spec the runtime uses. */
 export function scriptCommands(plan: Plan, input: ScriptInput): ScriptCommands {
-  const net = (path: string) => `mlab-${input.runId}-${path}`;
-  const ctr = (host: string) => `mlab-${input.runId}-${host}`;
-  const subnet = (path: string) => {
-    const s = input.subnets[path];
-    if (!s) throw new Error(`scriptCommands: no subnet for path ${path}`);
-    return s;
-  };
+  for (const p of plan.paths) if (!input.subnets[p.name]) throw new Error(`scriptCommands: no subnet for path ${p.name}`);
+  const spec = buildLabSpec(plan, { runId: input.runId, image: input.image, subnets: input.subnets, tmpfsBytes: input.tmpfsBytes, extraLabels: { [LABELS.owner]: String(input.ownerPid) } });
   const up: ScriptStep[] = [];
   const add = (argv: string[], allowFail = false) => up.push(allowFail ? { argv, allowFail } : { argv });
-  const first = plan.paths[0]!;
-  for (const p of plan.paths) {
+  for (const n of spec.networks) {
+    add(['network', 'create', '--internal', '--driver', 'bridge', '--subnet', n.subnet, '--gateway', n.gateway, ...labelArgs(n.labels, `path:${n.path}`), n.name]);
+  }
+  for (const h of spec.hosts) {
+    const first = h.addresses.find((a) => a.path === h.firstPath)!;
     add([
-      'network', 'create', '--internal', '--driver', 'bridge',
-      '--subnet', subnet(p.name), '--gateway', hostAddress(subnet(p.name), -1),
-      ...labelArgs(plan, input.runId, input.ownerPid, `path:${p.name}`),
-      net(p.name),
+      'create', '--name', h.name, '--hostname', h.hostname,
+      ...labelArgs(h.labels, `host:${h.host}`),
+      '--stop-timeout', '1', ...h.capabilities.flatMap((c) => ['--cap-add', c]),
+      ...Object.entries(h.sysctls).flatMap(([k, v]) => ['--sysctl', `${k}=${v}`]),
+      '--network', first.network, '--ip', first.address,
+      '--tmpfs', `${h.tmpfs.path}:rw,size=${h.tmpfs.bytes}`, '--init',
+      spec.image,
     ]);
   }
-  for (const h of plan.hosts) {
-    const sysctls = Object.entries(mptcpSysctls(h)).flatMap(([k, v]) => ['--sysctl', `${k}=${v}`]);
-    add([
-      'create', '--name', ctr(h.name), '--hostname', h.name,
-      ...labelArgs(plan, input.runId, input.ownerPid, `host:${h.name}`),
-      '--stop-timeout', '1', '--cap-add', 'NET_ADMIN', ...sysctls,
-      '--network', net(first.name), '--ip', hostAddress(subnet(first.name), h.index),
-      '--tmpfs', `/srv/lab:rw,size=${input.tmpfsBytes}`, '--init',
-      input.image,
-    ]);
-  }
-  for (const h of plan.hosts) add(['start', ctr(h.name)]);
+  for (const h of spec.hosts) add(['start', h.name]);
   const ifnames: ScriptCommands['ifnames'] = {};
-  for (const h of plan.hosts) {
-    const on = plan.paths.filter((p) => p.hosts.includes(h.name));
-    ifnames[h.name] = Object.fromEntries(on.map((p, k) => [p.name, `eth${k}`]));
-    for (const p of on.filter((pp) => pp.index > 0)) {
-      add(['network', 'connect', '--ip', hostAddress(subnet(p.name), h.index), net(p.name), ctr(h.name)]);
-    }
-  }
   const byAddress = new Map<string, string>();
-  for (const h of plan.hosts) {
-    for (const p of plan.paths.filter((pp) => pp.hosts.includes(h.name))) byAddress.set(hostAddress(subnet(p.name), h.index), ifnames[h.name]![p.name]!);
+  for (const h of spec.hosts) {
+    // As a script would guess: eth0 for the network given at create, eth1... in connect order.
+    const ordered = [h.addresses.find((a) => a.path === h.firstPath)!, ...h.addresses.filter((a) => a.path !== h.firstPath)];
+    ifnames[h.host] = Object.fromEntries(ordered.map((a, k) => [a.path, `eth${k}`]));
+    for (const a of ordered) byAddress.set(a.address, ifnames[h.host]![a.path]!);
+    for (const a of ordered.slice(1)) add(['network', 'connect', '--ip', a.address, a.network, h.name]);
   }
   for (const h of plan.hosts) {
     const { request } = buildConfigureRequest(plan, h, input.subnets, input.netem ?? false);
@@ -113,20 +94,22 @@ export function scriptCommands(plan: Plan, input: ScriptInput): ScriptCommands {
         if (!name) throw new Error(`scriptCommands: no interface for ${m[1]}`);
         return name;
       });
-      add(['exec', ctr(h.name), ...argv], step.allowFail === true);
+      add(['exec', objectName(input.runId, h.name), ...argv], step.allowFail === true);
     }
   }
-  const containers = plan.hosts.map((h) => ctr(h.name));
-  const networks = plan.paths.map((p) => net(p.name));
+  const containers = spec.hosts.map((h) => h.name);
+  const networks = spec.networks.map((n) => n.name);
   const down = [...containers.map((c) => ({ argv: ['rm', '-f', c] })), ...networks.map((n) => ({ argv: ['network', 'rm', n] }))];
   return { up, down, networks, containers, ifnames };
 }
 
 /** `docker run` / `docker rm` of the image, one per host (issue 6's plain-container baseline). */
 export function dockerRunCommands(plan: Plan, input: Pick<ScriptInput, 'runId' | 'image' | 'ownerPid'>): { up: ScriptStep[]; down: ScriptStep[]; containers: string[] } {
-  const containers = plan.hosts.map((h) => `mlab-${input.runId}-${h.name}`);
+  const containers = plan.hosts.map((h) => objectName(input.runId, h.name));
   return {
-    up: plan.hosts.map((h, i) => ({ argv: ['run', '-d', '--name', containers[i]!, ...labelArgs(plan, input.runId, input.ownerPid, `host:${h.name}`), input.image] })),
+    up: plan.hosts.map((h, i) => ({
+      argv: ['run', '-d', '--name', containers[i]!, ...labelArgs({ ...labLabels(plan, input.runId, `host:${h.name}`), [LABELS.owner]: String(input.ownerPid) }, `host:${h.name}`), input.image],
+    })),
     down: containers.map((c) => ({ argv: ['rm', '-f', c] })),
     containers,
   };
@@ -175,7 +158,7 @@ export async function verifyScriptLab(dockerClient: Docker, plan: Plan, input: S
   await Promise.all(
     plan.hosts.map(async (h, i) => {
       const { request } = buildConfigureRequest(plan, h, input.subnets, input.netem ?? false);
-      const res = await dockerExec(dockerClient, cmds.containers[i]!, ['node', AGENT, 'configure'], {
+      const res = await dockerExec(dockerClient, cmds.containers[i]!, ['node', AGENT_PATH, 'configure'], {
         stdin: JSON.stringify({ steps: [], readback: request.readback }),
         timeoutMs: 30_000,
       });

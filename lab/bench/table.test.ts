@@ -1,5 +1,5 @@
 import { stats } from './stats';
-import { formatStats, formatTarget, formatValue, renderMarkdown, renderTable, verdictOf, type BenchRow } from './table';
+import { formatStats, formatTarget, formatValue, missedTargets, renderMarkdown, renderTable, verdictOf, type BenchRow } from './table';
 
 const one = (v: number) => stats([v]);
 
@@ -41,7 +41,9 @@ describe('verdictOf', () => {
 
   it('has nothing to say without a target or a ratio', () => {
     expect(verdictOf({ ratio: stats([2]) })).toBe('n/a');
-    expect(verdictOf({ target: { op: '<=', value: 1 } })).toBe('n/a');
+    // A target without a measured ratio is a miss, not a pass (the bench used to exit 0 on it).
+    expect(verdictOf({ target: { op: '<=', value: 1 } })).toBe('unmeasured');
+    expect(missedTargets([{ target: { op: '<=', value: 1 } }, { ratio: stats([2]) }, { ratio: stats([0.5]), target: { op: '<=', value: 1 } }])).toHaveLength(1);
   });
 
   it('formats targets', () => {

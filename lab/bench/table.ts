@@ -32,13 +32,19 @@ export interface BenchRow {
   note?: string;
 }
 
-export type Verdict = 'ok' | 'over' | 'under' | 'n/a';
+/** `unmeasured`: the row has a target but no ratio to compare with it: a miss, never a pass. */
+export type Verdict = 'ok' | 'over' | 'under' | 'unmeasured' | 'n/a';
+
+/** The rows whose target was missed or could not be judged (the bench exits 1 on any). */
+export function missedTargets<R extends Pick<BenchRow, 'ratio' | 'target'>>(rows: readonly R[]): R[] {
+  return rows.filter((r) => ['over', 'under', 'unmeasured'].includes(verdictOf(r)));
+}
 
 /** Whether the ratio's median meets the target. */
 export function verdictOf(row: Pick<BenchRow, 'ratio' | 'target'>): Verdict {
   if (!row.target) return 'n/a';
   const m = row.ratio?.median;
-  if (m === undefined || !Number.isFinite(m)) return 'n/a';
+  if (m === undefined || !Number.isFinite(m)) return 'unmeasured';
   if (row.target.op === '<=') return m <= row.target.value ? 'ok' : 'over';
   return m >= row.target.value ? 'ok' : 'under';
 }
@@ -76,7 +82,7 @@ export function formatTarget(t: Target | undefined): string {
   return t ? `${t.op === '<=' ? '≤' : '≥'} ${t.value}` : '';
 }
 
-const VERDICT_TEXT: Record<Verdict, string> = { ok: 'ok', over: 'OVER', under: 'UNDER', 'n/a': '' };
+const VERDICT_TEXT: Record<Verdict, string> = { ok: 'ok', over: 'OVER', under: 'UNDER', unmeasured: 'NOT MEASURED', 'n/a': '' };
 
 function cells(row: BenchRow): string[] {
   const value = row.baseline ? formatStats(row.baseline, row.baselineUnit ?? row.unit) : undefined;
