@@ -3,20 +3,24 @@
  * download must arrive whole with no checksum error counted or logged (the seed's failure was
  * `mptcp_verif_dss_csum csum is wrong`), and its throughput is compared with the same lab
  * without the checksum, run right after it on the same machine (so both see the same load).
+ * The suite takes its own readings of the checksum run: both hosts' MPTcpExt counters from
+ * /proc/PID/net/netstat, the received file's size and SHA-256 in pc2 against the served file's
+ * in pc1 (`stat`, `sha256sum` in the containers), and its own sampler of the receiver's veths.
  */
-import { loadTopologyFile } from '../lab/loader';
-import { deepFreeze, type Plan } from '../lab/model/plan';
-import type { CheckResult, RunRecord } from '../lab/model/record';
-import { runLab, type RunOutcome } from '../lab/run/run-lab';
-import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, rate, sh, suiteOutDir } from './helpers';
+import { readFileSync } from 'node:fs';
+import { HTTP_DOWNLOAD, HTTP_FILE, loadTopology, loadTopologyText, runLab, topologyPath } from '../lab';
+import type { CheckResult, Plan, RunOutcome, RunRecord } from '../lab';
+import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, keepOwnReadings, ownCountersAll, ownDelta, rate, sh, suiteOutDir, type HeldPass } from './helpers';
 
 jest.setTimeout(240_000);
 
-/** The same plan with the DSS checksum switched on or off on every host. */
-function withChecksum(plan: Plan, on: boolean): Plan {
-  const copy = structuredClone(plan) as Plan & { hosts: Array<{ mptcp: { checksum: boolean } }> };
-  for (const h of copy.hosts) h.mptcp.checksum = on;
-  return deepFreeze(copy);
+/** The same topology with the DSS checksum off on both hosts: its YAML with `checksum: false`, through the loader. */
+function withoutChecksum(): Plan {
+  const file = topologyPath('checksum');
+  const text = readFileSync(file, 'utf8');
+  const off = text.replace(/^(\s+checksum:\s*)true\s*$/gm, '$1false');
+  if ((off.match(/^\s+checksum:\s*false\s*$/gm) ?? []).length !== 2) throw new Error(`${file}: expected "checksum: true" on both hosts`);
+  return loadTopologyText(off, file.replace(/\.yaml$/, '-off.yaml'));
 }
 
 describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
@@ -25,15 +29,29 @@ describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
   let checks: CheckResult[];
   const sysctl: Record<string, string> = {};
   let without: RunOutcome;
+  let held: HeldPass;
+  let countersBefore: Record<string, Record<string, number>> = {};
+  let countersAfter: Record<string, Record<string, number>> = {};
+  /** Our own look at the files: the download's size, and both files' SHA-256 (sha256sum in each container). */
+  let files = { size: 0, received: '', served: '' };
 
   beforeAll(async () => {
-    plan = loadTopologyFile('checksum');
-    ({ record, checks } = await heldLabPass(plan, {
+    plan = loadTopology('checksum');
+    held = await heldLabPass(plan, {
+      watch: true,
       before: async (lab) => {
         for (const h of ['pc1', 'pc2']) sysctl[h] = (await sh(lab, h, ['sysctl', '-n', 'net.mptcp.checksum_enabled'])).trim();
+        countersBefore = ownCountersAll(lab);
       },
-    }));
-    without = await runLab(withChecksum(plan, false), { outDir: suiteOutDir('checksum', 'off') });
+      after: async (lab) => {
+        countersAfter = ownCountersAll(lab);
+        const sum = async (h: string, f: string) => (await lab.exec(h, ['sha256sum', f], { timeoutMs: 60_000 })).stdout.split(' ')[0] ?? '';
+        const [size, received, served] = await Promise.all([sh(lab, 'pc2', ['stat', '-c', '%s', HTTP_DOWNLOAD]), sum('pc2', HTTP_DOWNLOAD), sum('pc1', HTTP_FILE)]);
+        files = { size: Number(size.trim()), received, served };
+      },
+    });
+    ({ record, checks } = held);
+    without = await runLab(withoutChecksum(), { outDir: suiteOutDir('checksum', 'off') });
   });
 
   afterAll(expectNothingLeft);
@@ -44,7 +62,7 @@ describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
     expect(without.record.plan.hosts.map((h) => h.mptcp.checksum)).toEqual([false, false]);
   });
 
-  it('passes every check: integrity, MPTCP with two subflows, aggregate ≥ 80%, no MPTCP error in the kernel log', () => {
+  it('passes every check: integrity, MPTCP with two subflows, aggregate ≥ 70%, no MPTCP error in the kernel log', () => {
     expectEveryCheckPasses(checks);
     expect(record.traffic.bytesReceived).toBe(1e9);
     expect(record.traffic.integrity?.ok).toBe(true);
@@ -52,7 +70,24 @@ describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
     expect(record.kernelLog.filter((l) => /csum/i.test(l.line))).toEqual([]);
   });
 
+  it('our own reading: pc2 holds exactly 1 GB whose SHA-256 equals the served file\'s, and the paths carried it (≥ 1 GB on the veths)', () => {
+    keepOwnReadings(held, 'files', files);
+    expect(files.size).toBe(1e9);
+    expect(files.served).toMatch(/^[0-9a-f]{64}$/);
+    expect(files.received).toBe(files.served);
+    // And the lab's own hash agrees with ours.
+    expect(record.traffic.integrity?.actual).toBe(files.received);
+    const w = held.own!;
+    const own = keepOwnReadings(held, 'veth bytes', w.bytes(w.passStart(), w.passEnd() + 1000));
+    expect(own.vlan180! + own.vlan181!).toBeGreaterThanOrEqual(1e9);
+    expect(own.vlan180! + own.vlan181!).toBeLessThan(1e9 * 1.1);
+    for (const p of record.paths) expect([p.path, Math.abs(p.totalBytes - own[p.path]!) <= 0.05 * own[p.path]!]).toEqual([p.path, true]);
+  });
+
   it('counted no DSS checksum error on either end (MPTcpExt.DataCsumErr = 0, and the counter was read)', () => {
+    // Our own reading of the namespaces' counters, then the lab's.
+    const own = keepOwnReadings(held, 'counters', Object.fromEntries(['pc1', 'pc2'].flatMap((h) => ['DataCsumErr', 'DSSCorruptionFallback', 'DSSCorruptionReset'].map((c) => [`${h} ${c}`, ownDelta(countersBefore[h]!, countersAfter[h]!, `MPTcpExt.${c}`)]))));
+    expect(Object.entries(own).filter(([, v]) => v !== 0)).toEqual([]);
     for (const h of ['pc1', 'pc2']) {
       expect(record.counters[h]).toHaveProperty(['MPTcpExt.DataCsumErr']);
       expect([h, counterOf(record, h, 'DataCsumErr'), counterOf(record, h, 'DSSCorruptionFallback'), counterOf(record, h, 'DSSCorruptionReset')]).toEqual([h, 0, 0, 0]);

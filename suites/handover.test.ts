@@ -1,9 +1,11 @@
 /**
  * handover: when one path degrades mid-transfer (walking away from the Wi-Fi access point),
  * does MPTCP move the traffic to the other? wifi (1 Gbit/s) drops to 50 Mbit/s at 3 s through
- * an `impair` event; lte stays at 200 Mbit/s. Bytes per path per window, before and after.
+ * an `impair` event; lte stays at 200 Mbit/s. Bytes per path per window, before and after, from
+ * the recorded series and from the suite's own sampler of the receiver's host veths (its own
+ * clock; the impair placed on it at the pass's start + the recorded time).
  */
-import { eventAt, expectEveryCheckPasses, mb, pathBytes, runLabOnce } from './helpers';
+import { eventAt, expectEveryCheckPasses, heldLabOnce, keepOwnReadings, mb, pathBytes } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -11,29 +13,49 @@ jest.setTimeout(180_000);
 const SETTLE_MS = 1000;
 
 describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte stays', () => {
-  const run = runLabOnce('handover');
+  const run = heldLabOnce('handover', () => ({ watch: true }));
   let impairAt: number;
 
   beforeAll(() => {
-    impairAt = eventAt(run.outcome.record, 'impair', 'wifi');
+    impairAt = eventAt(run.record, 'impair', 'wifi');
+  });
+
+  it('our own veth reading: wifi carried > 60% before the impair; after it, lte > 50%, wifi within its 50 Mbit/s', () => {
+    const own = run.own!;
+    const impair = own.passStart() + impairAt;
+    const end = own.passEnd();
+    const before = own.bytes(own.passStart() + 500, impair);
+    const after = own.bytes(impair + SETTLE_MS, end + 1000);
+    const seconds = (end - impair - SETTLE_MS) / 1000;
+    const share = (w: Record<string, number>, p: string) => w[p]! / (w.wifi! + w.lte!);
+    const seen = keepOwnReadings(run, 'veth bytes before / after the impair', { before, after, secondsAfter: seconds, wifiBefore: share(before, 'wifi'), lteAfter: share(after, 'lte') });
+    expect({ seen, wifiBefore: seen.wifiBefore > 0.6, lteAfter: seen.lteAfter > 0.5, wifiRateAfter: after.wifi! / seconds < 6.25e6 * 1.1, lteRateAfter: after.lte! / seconds > 2e6 }).toEqual({
+      seen,
+      wifiBefore: true,
+      lteAfter: true,
+      wifiRateAfter: true,
+      lteRateAfter: true,
+    });
+    // The recorded per-path totals are the same counters: within 5% of ours.
+    const total = own.bytes(own.passStart(), end + 1000);
+    for (const p of run.record.paths) expect([p.path, Math.abs(p.totalBytes - total[p.path]!) <= 0.05 * total[p.path]!]).toEqual([p.path, true]);
   });
 
   it('passes every check', () => {
-    const { checks, exitCode } = run.outcome;
+    const { checks } = run;
     expectEveryCheckPasses(checks);
-    expect(exitCode).toBe(0);
-    expect(run.outcome.record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
+    expect(run.record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
   });
 
   it('applied the impairment mid-run (recorded), with time left to watch after it', () => {
-    const { record } = run.outcome;
+    const { record } = run;
     expect(record.events.find((e) => e.kind === 'impair')).toMatchObject({ path: 'wifi', plannedMs: 3000 });
     expect(impairAt).toBeGreaterThanOrEqual(3000);
     expect(record.traffic.endedMs - impairAt).toBeGreaterThan(SETTLE_MS + 1500);
   });
 
   it('before: wifi carries most of the data; after: lte carries most of it', () => {
-    const { record } = run.outcome;
+    const { record } = run;
     const before = pathBytes(record, 500, impairAt);
     const after = pathBytes(record, impairAt + SETTLE_MS, record.traffic.endedMs + 1000);
     const share = (w: Record<string, number>, p: string) => w[p]! / (w.wifi! + w.lte!);
@@ -42,7 +64,7 @@ describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte s
   });
 
   it('after: wifi carries no more than its new 50 Mbit/s allows, lte keeps carrying', () => {
-    const { record } = run.outcome;
+    const { record } = run;
     const from = impairAt + SETTLE_MS;
     const to = record.traffic.endedMs;
     const after = pathBytes(record, from, to + 1000);
@@ -53,7 +75,7 @@ describe('handover: wifi degrades from 1 Gbit/s to 50 Mbit/s mid-transfer, lte s
   });
 
   it('delivers the stream whole', () => {
-    const { record } = run.outcome;
+    const { record } = run;
     expect(record.traffic.completed).toBe(true);
     expect(record.traffic.integrity?.ok).toBe(true);
   });

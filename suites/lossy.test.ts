@@ -5,18 +5,23 @@
  * RECEIVER's ingress (lab/tc/nft-loss.ts; a drop in the sender's own output path would be a
  * local transmit error that TCP simply re-sends). The suite holds the lab (startLab +
  * runTrafficPass) to read the drop counters of whichever mechanism made the loss (netem's
- * qdisc, or the nft rule's counter), so it asserts that the loss really happened. It is
+ * qdisc, or the nft rule's counter) and the sender's retransmission counters itself (its own
+ * reading of /proc/PID/net/snmp and netstat), so it asserts that the loss really happened; its
+ * own sampler of the receiver's host veths gives each path's share. It is
  * SKIPPED, with the reason in the test names, only where neither netem nor nftables numgen exists.
+ *
+ * Where the host has no sch_netem, a second lab runs the same topology with netem's loss, through
+ * the VM runtime (a QEMU guest whose Debian kernel has netem), at 2 x 10 Mbit/s and 20 MB (the
+ * TCG guest carries about 25 Mbit/s): the netem half of the loss model, run here too.
  */
-import { loadTopologyFile } from '../lab/loader';
-import type { CheckResult, RunRecord } from '../lab/model/record';
-import type { RunningLab } from '../lab/runtime/types';
-import { NFT_LOSS_CHAIN, NFT_LOSS_TABLE } from '../lab/tc';
-import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, hostVerdictSync, mb, pathBytes, sh } from './helpers';
+import { loadTopology, NFT_LOSS_CHAIN, NFT_LOSS_TABLE } from '../lab';
+import type { CheckResult, RunningLab, RunRecord } from '../lab';
+import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, hostVerdictSync, keepOwnReadings, mb, ownCounters, ownDelta, pathBytes, sh, type HeldPass } from './helpers';
+import { pathShares, runThroughVm, vmAvailable, vmLeftovers } from './vm-netem';
 
 jest.setTimeout(180_000);
 
-const plan = loadTopologyFile('lossy');
+const plan = loadTopology('lossy');
 const host = hostVerdictSync(plan);
 if (!host.ok && host.missing !== 'sch_netem') throw new Error(`this host cannot run labs: ${host.reason}`);
 const runnable = host.ok;
@@ -65,15 +70,22 @@ async function droppedOnVlan181(lab: RunningLab): Promise<Record<string, number>
 describe(`lossy: 1% random loss on vlan181, vlan180 clean (${why})`, () => {
   let record: RunRecord;
   let checks: CheckResult[];
+  let held: HeldPass;
   let dropped: Record<string, number> = {};
+  let senderBefore: Record<string, number> = {};
+  let senderAfter: Record<string, number> = {};
 
   beforeAll(async () => {
     if (!runnable) return;
-    ({ record, checks } = await heldLabPass(plan, {
+    held = await heldLabPass(plan, {
+      watch: true,
+      before: (lab) => void (senderBefore = ownCounters(lab, 'pc1')),
       after: async (lab) => {
+        senderAfter = ownCounters(lab, 'pc1');
         dropped = await droppedOnVlan181(lab);
       },
-    }));
+    });
+    ({ record, checks } = held);
   });
 
   afterAll(expectNothingLeft);
@@ -94,6 +106,16 @@ describe(`lossy: 1% random loss on vlan181, vlan180 clean (${why})`, () => {
     // pc1 sends the data (GSO/GRO bursts up to 64 KiB: one drop takes a whole burst), pc2 the ACKs.
     expect(dropped.pc1).toBeGreaterThan(0);
     expect(dropped.pc2).toBeGreaterThan(0);
+    // Our own reading of the sender's namespace: segments retransmitted (Tcp RetransSegs, /proc/PID/net/snmp)
+    // and SACK recoveries (TcpExt, /proc/PID/net/netstat) over the pass.
+    const own = keepOwnReadings(held, 'sender pc1 counters and drops', {
+      dropped,
+      'Tcp.RetransSegs': ownDelta(senderBefore, senderAfter, 'Tcp.RetransSegs'),
+      'TcpExt.TCPSackRecovery': ownDelta(senderBefore, senderAfter, 'TcpExt.TCPSackRecovery'),
+      'TcpExt.TCPLostRetransmit': ownDelta(senderBefore, senderAfter, 'TcpExt.TCPLostRetransmit'),
+    });
+    expect(own['Tcp.RetransSegs']).toBeGreaterThan(0);
+    expect(own['TcpExt.TCPSackRecovery']).toBeGreaterThan(0);
     // Real loss: the sender's subflows went through loss recovery and retransmitted
     // (measured with the nftables loss here, 5 runs: 48-68 SACK recoveries, 1421-2245 fast
     // retransmits, 53-70 data bursts and 37-58 ACKs dropped per run).
@@ -106,7 +128,12 @@ describe(`lossy: 1% random loss on vlan181, vlan180 clean (${why})`, () => {
     expect(checkNamed(checks, 'aggregate').value).toBeGreaterThanOrEqual(checkNamed(checks, 'aggregate').bound!);
   });
 
-  runIt('the lossy path still carries its share: ≥ 35% of the bytes on vlan181', () => {
+  runIt('the lossy path still carries its share: ≥ 35% of the bytes on vlan181, by our own veth reading and by the record', () => {
+    const w = held.own!;
+    const own = keepOwnReadings(held, 'veth bytes', w.bytes(w.passStart(), w.passEnd() + 1000));
+    const ownShare = own.vlan181! / (own.vlan180! + own.vlan181!);
+    expect({ vlan180: mb(own.vlan180!), vlan181: mb(own.vlan181!), atLeast35pct: ownShare >= 0.35 }).toEqual({ vlan180: mb(own.vlan180!), vlan181: mb(own.vlan181!), atLeast35pct: true });
+    for (const p of record.paths) expect([p.path, Math.abs(p.totalBytes - own[p.path]!) <= 0.05 * own[p.path]!]).toEqual([p.path, true]);
     const bytes = pathBytes(record, 0, record.traffic.endedMs + 1000);
     const share = bytes.vlan181! / (bytes.vlan180! + bytes.vlan181!);
     expect({ vlan180: mb(bytes.vlan180!), vlan181: mb(bytes.vlan181!), atLeast35pct: share >= 0.35 }).toEqual({
@@ -121,5 +148,47 @@ describe(`lossy: 1% random loss on vlan181, vlan180 clean (${why})`, () => {
     expect(record.traffic.bytesReceived).toBe(600e6);
     expect(record.traffic.integrity?.ok).toBe(true);
     expect(record.mptcp).toMatchObject({ clientCapable: true, serverCapable: true, fellBack: false, maxSubflows: 2 });
+  });
+});
+
+/** The netem half: the same lab with netem's loss, through the VM, where this host has no sch_netem. */
+const throughVm = !host.netem && vmAvailable();
+const vmWhy = host.netem ? 'netem here: the lab above used it' : throughVm ? 'no sch_netem here: through the VM runtime' : 'skipped: no sch_netem here and no guest can be booted';
+const vmIt = (name: string, fn: jest.ProvidesCallback) => (throughVm ? it(name, fn) : it.skip(`${name} (${vmWhy})`, fn));
+
+describe(`lossy with netem's loss, 2 x 10 Mbit/s and 20 MB (${vmWhy})`, () => {
+  const netemPlan = loadTopology('lossy', { rate: '10mbit', size: '20MB' });
+  let vm: Awaited<ReturnType<typeof runThroughVm>>;
+
+  beforeAll(async () => {
+    if (!throughVm) return;
+    vm = await runThroughVm(netemPlan, 'lossy-netem');
+    console.log(`lossy (vm, netem loss): exit ${vm.exitCode}, wall ${(vm.wallMs / 1000).toFixed(1)} s, ${vm.outDir}`);
+  }, 420_000);
+
+  vmIt('ran in the guest with netem (under tbf) on vlan181 and tbf alone on vlan180', () => {
+    expect(vm.record.environment).toMatchObject({ runtime: 'vm', netem: true });
+    expect(String(vm.record.environment.shaping).split(' ').sort()).toEqual(['vlan180/pc1:tbf', 'vlan180/pc2:tbf', 'vlan181/pc1:tbf+netem', 'vlan181/pc2:tbf+netem']);
+  });
+
+  vmIt('really lost packets: the sender recovered from loss (the guest\'s TcpExt counters)', () => {
+    const c = (k: string) => vm.record.counters[netemPlan.traffic.sender]?.[k] ?? NaN;
+    const seen = { fastRetrans: c('TcpExt.TCPFastRetrans'), sackRecovery: c('TcpExt.TCPSackRecovery'), lostRetransmit: c('TcpExt.TCPLostRetransmit') };
+    console.log(`lossy (vm, netem loss): sender ${JSON.stringify(seen)}`);
+    expect({ seen, fastRetrans: seen.fastRetrans > 0, sackRecovery: seen.sackRecovery > 0 }).toEqual({ seen, fastRetrans: true, sackRecovery: true });
+  });
+
+  vmIt('passes every check, and the lossy path still carries ≥ 35% of the bytes', () => {
+    expectEveryCheckPasses(vm.checks);
+    expect(vm.exitCode).toBe(0);
+    const shares = pathShares(vm.record);
+    console.log(`lossy (vm, netem loss): shares ${JSON.stringify(shares)}`);
+    expect({ shares, vlan181: shares.vlan181! >= 0.35 }).toEqual({ shares, vlan181: true });
+    expect(vm.record.traffic.bytesReceived).toBe(20e6);
+    expect(vm.record.traffic.integrity?.ok).toBe(true);
+  });
+
+  vmIt('left no QEMU guest and no temporary folder', () => {
+    expect(vmLeftovers()).toEqual({ guests: [], tmp: [] });
   });
 });

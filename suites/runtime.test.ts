@@ -4,9 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { loadTopologyFile } from '../lab/loader';
-import { startLab } from '../lab/run/start-lab';
-import { connectDocker } from '../lab/runtime/docker-client';
+import { connectDocker, loadTopology, startLab } from '../lab';
 import { carrierOf, expectNothingLeft, leftovers, pingOk, reachable, sh, waitCarrier } from './helpers';
 
 jest.setTimeout(180_000);
@@ -97,7 +95,7 @@ describe('two-vlan bring-up', () => {
 
 describe('cleanup', () => {
   it('a SIGINT mid-bring-up leaves nothing behind', async () => {
-    const plan = await loadTopologyFile('two-vlan');
+    const plan = loadTopology('two-vlan');
     expect(plan.name).toBe('two-vlan');
     // One process (tsx as a loader, not its CLI wrapper), so the lab's owner label is child.pid.
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'lab', 'cli', 'main.ts'), 'two-vlan'], {

