@@ -77,11 +77,16 @@ describe(`jitter-reorder: two 8 Mbit/s paths that reorder 5% and duplicate 1% ($
     const seen = { ...evidence };
     console.log(`jitter-reorder: ${JSON.stringify(seen)}, sender subflow RTTs ${subflowRtts(record, plan.traffic.sender).join(', ')} ms`);
     expect({ seen, ofo: evidence.receiverOfo > 0, dsack: evidence.senderDsackRecv > 0 }).toEqual({ seen, ofo: true, dsack: true });
-    // 2 x 20 ms of netem delay: the subflows' smoothed RTT says it was there (≥ 30 ms: 40 less
-    // 5 ms of jitter each way; measured 36-61 ms through the VM, 2026-12-02).
+    // 2 x 20 ms of netem delay: the subflows' smoothed RTT says it was there. The median of the
+    // snapshots' readings, not each one: netem's reorder sends 5% of the packets (ACKs included)
+    // with no delay at all, which pulls a smoothed RTT below 40 less the jitter at times (one
+    // reading of 28 ms in CI on 2026-12-02; 36-61 ms in 3 runs by hand). Without the delay the
+    // RTT is tbf's queue alone: at most its 20 ms latency, so a median ≥ 30 ms still fails it.
     const rtts = subflowRtts(record, plan.traffic.sender);
     expect(rtts.length).toBeGreaterThan(0);
-    expect(rtts.filter((r) => r < 30)).toEqual([]);
+    const sorted = [...rtts].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    expect({ rtts, median, atLeast30: median >= 30 }).toEqual({ rtts, median, atLeast30: true });
   });
 
   runIt('the reassembly held: every check passes, the stream arrives whole (every byte verified against the sent stream), no MPTCP error in the kernel log', () => {
