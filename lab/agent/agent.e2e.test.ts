@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { compileAgent } from '../image/build';
 import { parseAgentLine, type AgentLine, type DoneLine, type ProgressLine } from '../traffic/agent-lines';
 import { compareTransferEnds } from '../traffic/transfer';
-import { streamSha256, transferDigest } from './agent';
+import { PROGRESS_FLUSH_MS, streamSha256, transferDigest } from './agent';
 
 jest.setTimeout(30_000);
 
@@ -36,6 +36,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface Agent {
   proc: ChildProcess;
   lines: AgentLine[];
+  /** How many reads of stdout brought at least one progress line (a batch is one write). */
+  progressReads: () => number;
   /** Resolves with the first line matching, or rejects after timeoutMs saying what was awaited. */
   waitFor<T extends AgentLine>(what: string, match: (l: AgentLine) => l is T, timeoutMs?: number): Promise<T>;
   exit: Promise<number | null>;
@@ -47,7 +49,9 @@ function startAgent(args: string[], stdin?: string): Agent {
   const lines: AgentLine[] = [];
   const waiters: Array<() => void> = [];
   let buffered = '';
+  let progressReads = 0;
   proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (chunk.includes('"progress"')) progressReads++;
     buffered += chunk;
     const parts = buffered.split('\n');
     buffered = parts.pop() ?? '';
@@ -73,7 +77,7 @@ function startAgent(args: string[], stdin?: string): Agent {
       waiters.push(check);
       check();
     });
-  return { proc, lines, waitFor, exit };
+  return { proc, lines, progressReads: () => progressReads, waitFor, exit };
 }
 
 const isType =
@@ -138,6 +142,21 @@ describe('transfer over loopback', () => {
     expect(sender.bytes).toBeGreaterThan(0);
     expect(compareTransferEnds(sender, receiver)).toMatchObject({ completed: true, integrity: { ok: true }, bytesReceived: sender.bytes });
     expect(progress(pair.client).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it(`progress at 10 ms keeps its 10 ms resolution but is written in batches (about every ${PROGRESS_FLUSH_MS} ms)`, async () => {
+    const pair = await startPair('download', ['--duration-ms', '1000'], ['--interval-ms', '10']);
+    expect(await pair.client.exit).toBe(0);
+    expect(await pair.server.exit).toBe(0);
+    const lines = progress(pair.client);
+    const gaps = lines.slice(1).map((l, i) => l.tMs - lines[i]!.tMs);
+    const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+    const reads = pair.client.progressReads();
+    // One write per line, read as it comes, would make reads ≈ lines (≥ 60 here).
+    expect({ lines: lines.length, median, reads, batched: reads <= lines.length / 4 }).toEqual({ lines: lines.length, median: expect.any(Number), reads, batched: true });
+    expect(lines.length).toBeGreaterThanOrEqual(60);
+    expect(median).toBeLessThanOrEqual(15);
+    expectMonotonic(lines);
   });
 
   it('a sender killed mid-way leaves the receiver incomplete, exit 1', async () => {
