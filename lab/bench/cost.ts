@@ -48,10 +48,13 @@ export async function benchCost(ctx: BenchContext): Promise<SectionResult> {
   const plan = trafficVariant(seed, { tool: 'transfer', durationMs, checks: [{ kind: 'mptcp' }], label: 'bench cost' });
   const lab = await startLab(plan);
   const runs: CostSample[] = [];
+  let idle: IdleSample | undefined;
   try {
     const readers = Object.values(lab.hosts).map((h) => containerCpuReader(h.containerId));
     if (readers.some((r) => r === undefined)) throw new Error('no cgroup CPU counter found for the lab containers (looked under /sys/fs/cgroup for cgroupfs and systemd layouts)');
     const containersCpu = () => readers.reduce((s, r) => s + r!(), 0);
+    idle = await measureIdle(ctx.quick ? 3000 : 5000);
+    ctx.log(`  lab up, no traffic, no sampling: lab ${idle.labCpuMs.toFixed(0)} ms CPU, daemons ${idle.daemonsCpuMs.toFixed(0)} ms over ${idle.wallMs.toFixed(0)} ms`);
     for (let r = 0; r < ctx.repeats.cost; r++) {
       for (const { intervalMs, streams } of VARIANTS) {
         if (streams === 'exec') process.env.MPTCP_LAB_STREAMS = 'exec';
@@ -85,11 +88,26 @@ export async function benchCost(ctx: BenchContext): Promise<SectionResult> {
   } finally {
     await lab.stop();
   }
-  return { rows: costRows(runs), raw: { durationMs, runs } };
+  return { rows: costRows(runs, idle), raw: { durationMs, runs, idle } };
 }
 
-/** The cost rows from the samples (pure). */
-export function costRows(runs: readonly CostSample[]): BenchRow[] {
+/** CPU with the lab up and nothing running: the floor the daemons set under any sampling. */
+export interface IdleSample {
+  wallMs: number;
+  labCpuMs: number;
+  daemonsCpuMs: number;
+}
+
+async function measureIdle(ms: number): Promise<IdleSample> {
+  const t = performance.now();
+  const lab = processCpuMs();
+  const daemons = daemonCpu();
+  await new Promise((r) => setTimeout(r, ms));
+  return { wallMs: performance.now() - t, labCpuMs: processCpuMs() - lab, daemonsCpuMs: daemonCpuDelta(daemons, daemonCpu()) };
+}
+
+/** The cost rows from the samples (pure); `idle`, when measured, adds the daemons' floor. */
+export function costRows(runs: readonly CostSample[], idle?: IdleSample): BenchRow[] {
   const section = 'cost';
   // A failed pass stays as NaN so interleaved pairs stay aligned; the statistics skip it.
   const at = (ms: number, streams: 'file' | 'exec' = 'file') => runs.filter((r) => r.intervalMs === ms && (r.streams ?? 'file') === streams);
@@ -140,16 +158,18 @@ export function costRows(runs: readonly CostSample[]): BenchRow[] {
   const fast10 = at(10);
   const exec10 = at(10, 'exec');
   const both = (xs: CostSample[]) => perWall(xs, (s) => s.labCpuMs + s.daemonsCpuMs);
+  // The goal's figure counts every process the lab runs to measure: its subflow reader too.
+  const all = (xs: CostSample[]) => perWall(xs, (s) => s.labCpuMs + (s.subflowCpuMs ?? NaN) + s.daemonsCpuMs);
   rows.push(
     {
       section,
-      figure: 'lab + Docker daemons CPU, 10 ms sampling',
+      figure: 'lab + its subflow reader + Docker daemons CPU, 10 ms sampling',
       unit: 'cpu',
-      measured: stats(both(fast10)),
+      measured: stats(all(fast10)),
       baselineName: 'one core',
-      ratio: stats(both(fast10)),
+      ratio: stats(all(fast10)),
       target: { op: '<=', value: COST_GOALS.labAndDaemons10ms },
-      note: 'the ratio is the share of one core; daemons are machine-wide (other users of the engine count too)',
+      note: 'the ratio is the share of one core; the reader over its whole life, its start included; daemons are machine-wide (other users of the engine count too)',
     },
     {
       section,
@@ -181,6 +201,18 @@ export function costRows(runs: readonly CostSample[]): BenchRow[] {
       note: `read by ${[...new Set(slow.map((x) => x.subflowReader))].join(' and ')}: the reader's process over its whole life, its start included (the sock_diag helper; the ss session with its ss children), from /proc/PID/stat, on top of the lab process figure`,
     },
   );
+  if (idle && idle.wallMs > 0) {
+    const floor = idle.daemonsCpuMs / idle.wallMs;
+    rows.push({
+      section,
+      figure: 'Docker daemons CPU, lab up, no traffic and no sampling',
+      unit: 'cpu',
+      measured: stats([floor]),
+      baselineName: 'one core',
+      ratio: stats([floor]),
+      note: `the floor under the 10 ms goal of ${(COST_GOALS.labAndDaemons10ms * 100).toFixed(0)}% of a core: the daemons spend it whatever the lab does (the lab process meanwhile: ${((idle.labCpuMs / idle.wallMs) * 100).toFixed(1)}%)`,
+    });
+  }
   for (const r of rows) if (r.note === undefined) delete r.note;
   return rows;
 }

@@ -54,6 +54,20 @@ describe('costRows', () => {
     expect(vs.ratio?.max).toBeCloseTo(3, 9);
   });
 
+  it('counts the subflow reader in the 10 ms goal figure, and shows the daemons\' idle floor when measured', () => {
+    const withReader = (x: CostSample): CostSample => ({ ...x, subflowCpuMs: 5 });
+    const rows = costRows([s(100, 40, 500), s(10, 100, 500), s(100, 50, 500), s(10, 150, 500)].map(withReader), { wallMs: 2000, labCpuMs: 2, daemonsCpuMs: 30 });
+    const goal = rows.find((r) => r.figure === 'lab + its subflow reader + Docker daemons CPU, 10 ms sampling')!;
+    // (lab + reader + daemons) per wall second: (100 + 5 + 10) / 1000 and (150 + 5 + 10) / 1000.
+    expect(goal.measured).toMatchObject({ min: 0.115, max: 0.165 });
+    expect(goal.target).toEqual({ op: '<=', value: 0.02 });
+    expect(verdictOf(goal)).toBe('over');
+    const floor = rows.find((r) => r.figure === 'Docker daemons CPU, lab up, no traffic and no sampling')!;
+    expect(floor.measured).toMatchObject({ median: 0.015 });
+    expect(floor.target).toBeUndefined();
+    expect(costRows([s(10, 1, 500)]).some((r) => r.figure.startsWith('Docker daemons CPU, lab up'))).toBe(false);
+  });
+
   it('keeps pairs aligned when a pass failed', () => {
     const rows = costRows([s(100, 40, 500), s(10, 100, 500, 'transfer: did not complete'), s(100, 50, 500), s(10, 150, 500)]);
     const vs = rows.find((r) => r.figure === 'lab CPU, 10 ms vs 100 ms sampling')!;
