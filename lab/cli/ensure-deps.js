@@ -13,23 +13,64 @@
 const { existsSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { delimiter, join } = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { findBrowser, SEARCHED } = require('./find-browser');
+const base = require('../image/base-tree');
 
 const root = join(__dirname, '..', '..');
 
-function ensureNpmDeps() {
+/** True when node_modules is missing or older than the lock file. */
+function npmDepsStale() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
+  return !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
+}
+
+/** npm ci when needed; asynchronous, so the base image can be made meanwhile (startBaseEarly). */
+async function ensureNpmDeps(stale = npmDepsStale()) {
   if (!stale) return 0;
   process.stderr.write('mptcp-lab: installing dependencies (npm ci)...\n');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
+  const status = await new Promise((resolve) => {
+    const child = spawn('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+    child.on('error', (e) => {
+      process.stderr.write(`mptcp-lab: cannot run npm ci: ${e.message}\n`);
+      resolve(1);
+    });
+    child.on('close', (code) => resolve(code === null ? 1 : code));
+  });
+  if (status !== 0) {
     process.stderr.write('mptcp-lab: npm ci failed; see the output above\n');
-    return r.status || 1;
+    return status || 1;
   }
   return 0;
+}
+
+/**
+ * A first `npm run lab` runs npm ci and then builds the lab image, whose base (when no registry
+ * is reachable) is a debootstrap of about 30-50 s. Neither needs the other, so prelab makes the
+ * base alongside npm ci (lab/image/base-tree.js, the lab's own recipe) and the lab then finds it
+ * present. Returns undefined when there is nothing to gain or it cannot (the lab then does it).
+ */
+function startBaseEarly(npmCiNeeded, log) {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
+  const debootstrap = base.findDebootstrap();
+  // Ask the engine only when the rest allows it: a first run without npm ci asks nothing.
+  const decision = base.shouldMakeBaseEarly({ npmCiNeeded, uid, debootstrap, base: npmCiNeeded && uid === 0 && debootstrap ? base.baseImageState() : 'not asked' });
+  if (!decision.go) return undefined;
+  const logFile = join(tmpdir(), 'mptcp-lab-base-image.log');
+  log(`mptcp-lab: making the lab image's base ${base.BASE_IMAGE} alongside npm ci (docker pull, else debootstrap; log: ${logFile})`);
+  const t0 = Date.now();
+  return { t0, logFile, made: base.makeBaseWithCli({ debootstrap, logFile, onStep: (line) => log(`mptcp-lab: ${line}`) }) };
+}
+
+/** Waits for startBaseEarly's work, saying so every 5 s; a failure is one line: the lab tries again and says why. */
+async function finishBaseEarly(early, log) {
+  const beat = setInterval(() => log(`mptcp-lab: still making ${base.BASE_IMAGE} (${Math.round((Date.now() - early.t0) / 1000)} s; log: ${early.logFile})`), 5000);
+  const r = await early.made;
+  clearInterval(beat);
+  if (r.ok) log(`mptcp-lab: ${base.BASE_IMAGE} ${r.how === 'pulled' ? 'pulled' : 'made with debootstrap'} in ${(r.ms / 1000).toFixed(1)} s, alongside npm ci`);
+  else log(`mptcp-lab: could not make ${base.BASE_IMAGE} early (${r.error}; log: ${early.logFile}): the lab will make it and say why if it cannot`);
+  return r;
 }
 
 /** True when `name` is an executable on PATH or in the sbin directories non-login root shells often lack. */
@@ -155,11 +196,16 @@ function allowLabCongestionControl(ctx) {
   return true;
 }
 
-function main() {
-  // MPTCP_LAB_NO_NPM_CI: its own tests run it under jest, where an npm ci would pull node_modules away.
-  const code = process.env.MPTCP_LAB_NO_NPM_CI ? 0 : ensureNpmDeps();
-  if (code) return code;
+async function main() {
   const event = process.env.npm_lifecycle_event;
+  const log = (line) => process.stderr.write(`${line}\n`);
+  // MPTCP_LAB_NO_NPM_CI: its own tests run it under jest, where an npm ci would pull node_modules away.
+  const stale = !process.env.MPTCP_LAB_NO_NPM_CI && npmDepsStale();
+  const early = event === 'prelab' ? startBaseEarly(stale, log) : undefined;
+  const code = stale ? await ensureNpmDeps(true) : 0;
+  // Wait even when npm ci failed: nothing is left running or half-built.
+  if (early) await finishBaseEarly(early, log);
+  if (code) return code;
   const uid0 = typeof process.getuid === 'function' ? process.getuid() : -1;
   if (event === 'prelab' || event === 'pretest' || event === 'prebench') {
     allowLabCongestionControl({
@@ -185,4 +231,12 @@ function main() {
 
 module.exports = { ensureTestTools, missingTestTools, hasCommand, allowLabCongestionControl };
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      process.stderr.write(`mptcp-lab: ${e && e.stack ? e.stack : e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

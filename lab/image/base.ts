@@ -3,19 +3,15 @@
  * here with debootstrap and `docker import` (machines without a registry, like CI's).
  */
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { EnvironmentError, LabError } from '../model/errors';
 import { formatCommand } from '../runtime/exec';
+import { BASE_IMAGE, IMPORT_CHANGES, debootstrapArgv, findDebootstrap as lookForDebootstrap, finishTree, makeTreeDir, mirror, removeTree } from './base-tree';
 
-export const BASE_IMAGE = 'debian:bookworm-slim';
+export { BASE_IMAGE };
 const PULL_IDLE_MS = 20_000;
 const PULL_TOTAL_MS = 10 * 60_000;
 const DEBOOTSTRAP_TIMEOUT_MS = 20 * 60_000;
-const MIRROR = process.env.MPTCP_LAB_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
 
 type Progress = (msg: string, fraction?: number) => void;
 
@@ -88,13 +84,7 @@ function pull(docker: Docker, ref: string): Promise<void> {
 
 /** Where debootstrap is installed, or undefined. */
 export async function debootstrapPath(): Promise<string | undefined> {
-  // Non-login root shells often lack /usr/sbin in PATH; look there too.
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
-  for (const dir of dirs.filter(Boolean)) {
-    const file = path.join(dir, 'debootstrap');
-    if (await access(file, constants.X_OK).then(() => true, () => false)) return file;
-  }
-  return undefined;
+  return lookForDebootstrap();
 }
 
 async function findDebootstrap(): Promise<string> {
@@ -112,24 +102,16 @@ async function debootstrapBase(docker: Docker, onProgress: Progress): Promise<vo
   if (process.getuid?.() !== 0) {
     throw new EnvironmentError('root', `run the lab as root once to build ${BASE_IMAGE} with debootstrap, or give Docker a registry`);
   }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mptcp-lab-rootfs-'));
+  const dir = makeTreeDir();
   try {
     const t0 = Date.now();
-    onProgress(`lab image: making ${BASE_IMAGE} with debootstrap from ${MIRROR} (no registry; about 30-55 s, once)`);
-    await run([debootstrap, '--variant=minbase', 'bookworm', dir, MIRROR], DEBOOTSTRAP_TIMEOUT_MS, (line) =>
-      onProgress(`debootstrap: ${line}`),
-    );
+    onProgress(`lab image: making ${BASE_IMAGE} with debootstrap from ${mirror()} (no registry; about 30-55 s, once)`);
+    await run(debootstrapArgv(debootstrap, dir), DEBOOTSTRAP_TIMEOUT_MS, (line) => onProgress(`debootstrap: ${line}`));
     onProgress(`debootstrap done in ${((Date.now() - t0) / 1000).toFixed(1)} s; importing ${BASE_IMAGE}`);
-    // As the registry image has: updates and security too, and no package cache baked in.
-    await writeFile(
-      path.join(dir, 'etc/apt/sources.list'),
-      [`deb ${MIRROR} bookworm main`, `deb ${MIRROR} bookworm-updates main`, 'deb http://deb.debian.org/debian-security bookworm-security main', ''].join('\n'),
-    );
-    await rm(path.join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
-    await rm(path.join(dir, 'var/lib/apt/lists'), { recursive: true, force: true });
+    finishTree(dir);
     await importDir(docker, dir);
   } finally {
-    await removeRootfs(dir);
+    removeTree(dir);
   }
 }
 
@@ -168,7 +150,7 @@ async function importDir(docker: Docker, dir: string): Promise<void> {
   const stream = await docker.importImage(tar.stdout, {
     repo,
     tag,
-    changes: ['CMD ["bash"]', 'LABEL io.mptcp-lab.project=mptcp-lab io.mptcp-lab.role=debootstrap-base'],
+    changes: [...IMPORT_CHANGES],
   } as unknown as Record<string, unknown>);
   const out = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
     docker.modem.followProgress(stream, (err, res) => (err ? reject(err) : resolve(res))),
@@ -176,19 +158,4 @@ async function importDir(docker: Docker, dir: string): Promise<void> {
   const code = await tarDone;
   const failed = out.find((o) => o.error)?.error;
   if (code !== 0 || failed) throw new LabError(`importing ${BASE_IMAGE} failed: ${failed ?? `tar exited ${code}: ${tarErr}`}`);
-}
-
-/** Removes the debootstrap tree, unless a mount (proc, sys left by a failed run) is still inside it. */
-async function removeRootfs(dir: string): Promise<void> {
-  const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
-  const inside = mounts.split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m === dir || m.startsWith(dir + '/'));
-  for (const m of inside.sort().reverse()) {
-    await new Promise((r) => spawn('umount', ['-l', m], { stdio: 'ignore' }).on('close', r).on('error', r));
-  }
-  const still = (await readFile('/proc/mounts', 'utf8').catch(() => '')).includes(` ${dir}/`);
-  if (still) {
-    process.stderr.write(`warning: left ${dir} in place: something is still mounted inside it\n`);
-    return;
-  }
-  await rm(dir, { recursive: true, force: true });
 }

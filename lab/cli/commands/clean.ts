@@ -2,11 +2,13 @@
  * `npm run lab -- clean [--run ID] [--all]`: removes what crashed runs left, found by label
  * or name only: Docker containers and networks (by label), netns labs' namespaces, veths and
  * processes (by name, lab/runtime/netns/clean.ts), and QEMU guests of the VM runtime whose
- * owner process is dead (by their `-name mptcp-lab-vm.<owner pid>`; --all: every lab guest).
- * Without a Docker engine the other two are still cleaned.
+ * owner process is dead (by their `-name mptcp-lab-vm.<owner pid>`; --all: every lab guest),
+ * and debootstrap trees of a killed base-image build (`mptcp-lab-rootfs-<pid>-*` in the temp
+ * directory, maker gone; --all: every one). Without a Docker engine the others are still cleaned.
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../model/errors';
+import { leftoverTrees, removeTree } from '../../image/base-tree';
 import { cleanLeftovers } from '../../runtime/clean';
 import { connectDocker } from '../../runtime/docker-client';
 import { cleanNetnsLeftovers } from '../../runtime/netns/clean';
@@ -80,6 +82,11 @@ export async function cleanCommand(args: string[]): Promise<CommandResult> {
     lines.push(...guests.killed.map((g) => `killed ${g}`), ...guests.skipped.map((s) => `left alone ${s}`));
     failures.push(...guests.failures);
   }
-  if (!lines.some((l) => !l.startsWith('no Docker engine'))) lines.push('nothing to clean: no mptcp-lab containers, networks, namespaces or QEMU guests');
+  if (values.run === undefined) {
+    for (const tree of leftoverTrees({ all: values.all })) {
+      if (removeTree(tree, (line) => failures.push(line))) lines.push(`removed debootstrap tree ${tree} (a base-image build that did not finish)`);
+    }
+  }
+  if (!lines.some((l) => !l.startsWith('no Docker engine'))) lines.push('nothing to clean: no mptcp-lab containers, networks, namespaces, QEMU guests or debootstrap trees');
   return { exitCode: failures.length ? 4 : 0, stdout: lines.join('\n'), stderr: failures.join('\n') };
 }

@@ -1,0 +1,212 @@
+// The base image `debian:bookworm-slim` made here when no container registry is reachable:
+// debootstrap a minbase tree, give it the sources a registry image has, and `docker import` it.
+//
+// Plain JavaScript on purpose: `npm run lab`'s prelab (lab/cli/ensure-deps.js) makes the base
+// alongside `npm ci` on a first run, before TypeScript tooling exists, and lab/image/base.ts
+// makes it with the same recipe (these functions) when the lab finds it missing itself.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const BASE_IMAGE = 'debian:bookworm-slim';
+const SUITE = 'bookworm';
+/** What `docker import` sets: a registry image's CMD, and labels that say where it came from. */
+const IMPORT_CHANGES = ['CMD ["bash"]', 'LABEL io.mptcp-lab.project=mptcp-lab io.mptcp-lab.role=debootstrap-base'];
+const TREE_PREFIX = 'mptcp-lab-rootfs-';
+
+function mirror(env = process.env) {
+  return env.MPTCP_LAB_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
+}
+
+function debootstrapArgv(debootstrap, dir, env = process.env) {
+  return [debootstrap, '--variant=minbase', SUITE, dir, mirror(env)];
+}
+
+/** Where debootstrap is installed, or undefined (non-login root shells often lack /usr/sbin in PATH). */
+function findDebootstrap(env = process.env) {
+  const dirs = [...(env.PATH || '').split(':'), '/usr/sbin', '/sbin'].filter(Boolean);
+  for (const dir of dirs) {
+    const file = join(dir, 'debootstrap');
+    try {
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A fresh directory for a tree, named with its maker's pid: `lab clean` removes those whose maker is gone. */
+function makeTreeDir(tmp = tmpdir()) {
+  return mkdtempSync(join(tmp, `${TREE_PREFIX}${process.pid}-`));
+}
+
+/** Trees under tmp whose maker process is gone (all trees with `all`): a killed build's leftovers. */
+function leftoverTrees({ tmp = tmpdir(), all = false, alive = pidAlive } = {}) {
+  let names = [];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => ({ n, m: new RegExp(`^${TREE_PREFIX}(\\d+)-`).exec(n) }))
+    .filter(({ m }) => m && (all || !alive(Number(m[1]))))
+    .map(({ n }) => join(tmp, n));
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** After debootstrap: the sources a registry image has (updates and security too), and no package cache baked in. */
+function finishTree(dir, env = process.env) {
+  const m = mirror(env);
+  writeFileSync(join(dir, 'etc/apt/sources.list'), [`deb ${m} ${SUITE} main`, `deb ${m} ${SUITE}-updates main`, `deb http://deb.debian.org/debian-security ${SUITE}-security main`, ''].join('\n'));
+  rmSync(join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
+  rmSync(join(dir, 'var/lib/apt/lists'), { recursive: true, force: true });
+}
+
+/** Mount points at or under dir, deepest first (proc or sys a failed debootstrap left). */
+function mountsInside(dir, mounts) {
+  return mounts
+    .split('\n')
+    .map((l) => l.split(' ')[1] || '')
+    .filter((m) => m === dir || m.startsWith(dir + '/'))
+    .sort()
+    .reverse();
+}
+
+/** Removes a tree, unmounting what a failed run left inside; false (tree kept, warned) if something is still mounted. */
+function removeTree(dir, warn = (line) => process.stderr.write(`${line}\n`)) {
+  if (!existsSync(dir)) return true;
+  const read = () => {
+    try {
+      return readFileSync('/proc/mounts', 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  for (const m of mountsInside(dir, read())) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
+  if (mountsInside(dir, read()).length) {
+    warn(`warning: left ${dir} in place: something is still mounted inside it`);
+    return false;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+/**
+ * Should prelab make the base alongside npm ci? Only when npm ci is about to run (there is
+ * something to overlap with), the engine answers and lacks the base, and debootstrap can run
+ * (root, installed). Otherwise the lab does what it always did, with its own messages.
+ */
+function shouldMakeBaseEarly({ npmCiNeeded, uid, debootstrap, base }) {
+  if (!npmCiNeeded) return { go: false, why: 'npm ci is not needed: nothing to overlap with' };
+  if (base !== 'missing') return { go: false, why: base === 'present' ? `${BASE_IMAGE} is present` : `the Docker engine did not answer (${base})` };
+  if (uid !== 0) return { go: false, why: 'not root: debootstrap needs root' };
+  if (!debootstrap) return { go: false, why: 'debootstrap is not installed' };
+  return { go: true };
+}
+
+/** 'present', 'missing', or why the engine could not say (no docker CLI, engine down). */
+function baseImageState(env = process.env) {
+  const r = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', BASE_IMAGE], { env, encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) return r.error.code === 'ENOENT' ? 'no docker CLI' : r.error.message;
+  if (r.status === 0) return 'present';
+  return /no such image/i.test(r.stderr || '') ? 'missing' : (r.stderr || '').trim().split('\n')[0] || `docker exited ${r.status}`;
+}
+
+/** Runs argv with its output appended to logFile; resolves with the exit code (or the error), killed after timeoutMs. */
+function runLogged(argv, logFile, timeoutMs, env = process.env) {
+  return new Promise((resolve) => {
+    const out = openSync(logFile, 'a');
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', out, out] });
+    closeSync(out);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: -1, error: e.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code === null ? -1 : code, ...(signal ? { error: signal === 'SIGKILL' ? `did not finish within ${timeoutMs / 1000} s` : `killed by ${signal}` } : {}) });
+    });
+  });
+}
+
+/** `tar -C dir -c . | docker import --change ... - debian:bookworm-slim`, piped here (no shell); resolves with an error message or undefined. */
+function importTree(dir, logFile, env = process.env) {
+  return new Promise((resolve) => {
+    const log = openSync(logFile, 'a');
+    const tar = spawn('tar', ['--numeric-owner', '-C', dir, '-c', '.'], { env, stdio: ['ignore', 'pipe', log] });
+    const docker = spawn('docker', ['import', ...IMPORT_CHANGES.flatMap((c) => ['--change', c]), '-', BASE_IMAGE], { env, stdio: ['pipe', log, log] });
+    closeSync(log);
+    tar.stdout.pipe(docker.stdin);
+    const codes = {};
+    const settle = (who, code, err) => {
+      codes[who] = err ? `${who}: ${err}` : code === 0 ? '' : `${who} exited ${code}`;
+      if (who === 'tar' && code !== 0) docker.kill('SIGKILL');
+      if ('tar' in codes && 'docker' in codes) resolve([codes.tar, codes.docker].filter(Boolean).join('; ') || undefined);
+    };
+    tar.on('error', (e) => settle('tar', -1, e.message));
+    docker.on('error', (e) => settle('docker', -1, e.message));
+    docker.stdin.on('error', () => {});
+    tar.on('close', (code) => 'tar' in codes || settle('tar', code));
+    docker.on('close', (code) => 'docker' in codes || settle('docker', code));
+  });
+}
+
+/**
+ * Makes the base the way the lab would, with the docker CLI (prelab has no dockerode yet):
+ * `docker pull`, else debootstrap + `docker import`. Every command's output goes to logFile.
+ * Resolves { ok, how, ms, error? }; never rejects, never leaves a tree behind.
+ */
+async function makeBaseWithCli({ debootstrap, logFile, env = process.env, tmp = tmpdir(), onStep = () => {} }) {
+  const t0 = Date.now();
+  writeFileSync(logFile, '');
+  const pull = await runLogged(['docker', 'pull', BASE_IMAGE], logFile, 120_000, env);
+  if (pull.code === 0) return { ok: true, how: 'pulled', ms: Date.now() - t0 };
+  onStep(`cannot pull ${BASE_IMAGE}: making it with debootstrap from ${mirror(env)}`);
+  const dir = makeTreeDir(tmp);
+  try {
+    const boot = await runLogged(debootstrapArgv(debootstrap, dir, env), logFile, 20 * 60_000, env);
+    if (boot.code !== 0) return { ok: false, how: 'debootstrap', ms: Date.now() - t0, error: `debootstrap ${boot.error || `exited ${boot.code}`}` };
+    try {
+      finishTree(dir, env);
+    } catch (e) {
+      return { ok: false, how: 'debootstrap', ms: Date.now() - t0, error: `the debootstrap tree is not complete: ${e.message}` };
+    }
+    onStep(`debootstrap done in ${((Date.now() - t0) / 1000).toFixed(1)} s; importing ${BASE_IMAGE}`);
+    const imported = await importTree(dir, logFile, env);
+    if (imported) return { ok: false, how: 'debootstrap', ms: Date.now() - t0, error: imported };
+    return { ok: true, how: 'debootstrap', ms: Date.now() - t0 };
+  } finally {
+    removeTree(dir);
+  }
+}
+
+module.exports = {
+  BASE_IMAGE,
+  IMPORT_CHANGES,
+  SUITE,
+  TREE_PREFIX,
+  baseImageState,
+  debootstrapArgv,
+  findDebootstrap,
+  finishTree,
+  leftoverTrees,
+  makeBaseWithCli,
+  makeTreeDir,
+  mirror,
+  mountsInside,
+  removeTree,
+  shouldMakeBaseEarly,
+};
