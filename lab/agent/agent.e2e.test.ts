@@ -21,10 +21,10 @@ let dir: string;
 let agentJs: string;
 const running: ChildProcess[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mptcp-lab-agent-'));
   agentJs = join(dir, 'agent.js');
-  writeFileSync(agentJs, compileAgent(readFileSync(join(__dirname, 'agent.ts'), 'utf8')));
+  writeFileSync(agentJs, await compileAgent(readFileSync(join(__dirname, 'agent.ts'), 'utf8')));
 });
 
 afterEach(() => {

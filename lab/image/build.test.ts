@@ -2,8 +2,8 @@ import { LabError } from '../model/errors';
 import { compileAgent, isProgressMilestone } from './build';
 
 describe('compileAgent', () => {
-  it('erases types and emits CommonJS that Node 18 runs', () => {
-    const js = compileAgent("import * as fs from 'node:fs';\nexport const n: number = 1;\nexport function f(x?: string): number { return x?.length ?? fs.constants.F_OK; }\n");
+  it('erases types and emits CommonJS that Node 18 runs', async () => {
+    const js = await compileAgent("import * as fs from 'node:fs';\nexport const n: number = 1;\nexport function f(x?: string): number { return x?.length ?? fs.constants.F_OK; }\n");
     expect(js).toContain('require("node:fs")');
     expect(js).toContain('exports.n = 1');
     expect(js).not.toContain(': number');
@@ -11,9 +11,9 @@ describe('compileAgent', () => {
     expect(js).toContain('?.');
   });
 
-  it('fails with the compiler message when the agent has a syntax error', () => {
-    expect(() => compileAgent('const = 1;')).toThrow(LabError);
-    expect(() => compileAgent('const = 1;')).toThrow(/agent\.ts does not compile: Variable declaration expected/);
+  it('fails with the compiler message when the agent has a syntax error', async () => {
+    await expect(compileAgent('const = 1;')).rejects.toThrow(LabError);
+    await expect(compileAgent('const = 1;')).rejects.toThrow(/agent\.ts does not compile: Variable declaration expected/);
   });
 });
 
