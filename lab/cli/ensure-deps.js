@@ -54,7 +54,7 @@ async function ensureNpmDeps(stale = npmDepsStale()) {
 function startBaseEarly(npmCiNeeded, log) {
   const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
   const debootstrap = base.findDebootstrap();
-  // Ask the engine only when the rest allows it: a first run without npm ci asks nothing.
+  // Ask the engine only when the rest allows it (shouldMakeBaseEarly looks at the engine last).
   const decision = base.shouldMakeBaseEarly({ npmCiNeeded, uid, debootstrap, base: npmCiNeeded && uid === 0 && debootstrap ? base.baseImageState() : 'not asked' });
   if (!decision.go) return undefined;
   const logFile = join(tmpdir(), 'mptcp-lab-base-image.log');

@@ -110,9 +110,9 @@ function removeTree(dir, warn = (line) => process.stderr.write(`${line}\n`)) {
  */
 function shouldMakeBaseEarly({ npmCiNeeded, uid, debootstrap, base }) {
   if (!npmCiNeeded) return { go: false, why: 'npm ci is not needed: nothing to overlap with' };
-  if (base !== 'missing') return { go: false, why: base === 'present' ? `${BASE_IMAGE} is present` : `the Docker engine did not answer (${base})` };
   if (uid !== 0) return { go: false, why: 'not root: debootstrap needs root' };
   if (!debootstrap) return { go: false, why: 'debootstrap is not installed' };
+  if (base !== 'missing') return { go: false, why: base === 'present' ? `${BASE_IMAGE} is present` : `the Docker engine did not answer (${base})` };
   return { go: true };
 }
 
