@@ -15,6 +15,12 @@ export type Clock = () => number;
 /** Host commands need a cwd now and then (debootstrap, tar); containers never do. */
 export interface HostExecOptions extends ExecOptions {
   cwd?: string;
+  /** The environment opts.env is laid over (default: the lab process's own). */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
+  /** How messages name the command (default: the argv as typed, "on the host"). */
+  what?: string;
+  /** Instead of opts.stdin: start at once and write stdin when this resolves (killed if it rejects). */
+  laterStdin?: Promise<string>;
 }
 
 /** `a b 'c d'`: argv as a reader would type it, for messages only (never executed). */
@@ -27,7 +33,8 @@ export function runHostCommand(argv: readonly string[], opts: HostExecOptions = 
   const [file, ...args] = argv;
   if (!file) return Promise.reject(new LabError('runHostCommand: empty argv'));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
+    const child = spawn(file, args, { cwd: opts.cwd, env: { ...(opts.baseEnv ?? process.env), ...opts.env }, stdio: 'pipe' });
+    const what = opts.what ?? `\`${formatCommand(argv)}\` on the host`;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -41,18 +48,25 @@ export function runHostCommand(argv: readonly string[], opts: HostExecOptions = 
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new LabError(`cannot run \`${formatCommand(argv)}\` on the host: ${e.message}`, { cause: e }));
+      reject(new LabError(`cannot run ${what}: ${e.message}`, { cause: e }));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (timedOut) {
-        reject(new LabError(`\`${formatCommand(argv)}\` on the host did not finish within ${opts.timeoutMs} ms; killed it`));
+        reject(new LabError(`${what} did not finish within ${opts.timeoutMs} ms; killed it`));
         return;
       }
       const exitCode = code ?? 128 + (signal ? signalNumber(signal) : 0);
       resolve({ exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
-    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+    // A command that exits before reading its stdin must not crash the lab with EPIPE.
+    child.stdin.on('error', () => undefined);
+    if (opts.laterStdin) {
+      opts.laterStdin.then(
+        (text) => child.stdin.end(text),
+        () => child.kill('SIGKILL'),
+      );
+    } else if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else child.stdin.end();
   });
 }

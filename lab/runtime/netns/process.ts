@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { LabError } from '../../model/errors';
-import { formatCommand } from '../exec';
+import { formatCommand, runHostCommand } from '../exec';
 import type { ExecOptions, ExecResult, StreamHandle } from '../types';
 
 /** The environment a Docker exec gets from the lab image (Debian's default PATH), and nothing of the lab process's. */
@@ -110,37 +110,7 @@ export function startHolder(argv: readonly string[], what: string, timeoutMs = 1
  * bring-up starts the agent's Node while the paths are still being wired.
  */
 export function runInHost(argv: readonly string[], what: string, opts: ExecOptions = {}, laterStdin?: Promise<string>): Promise<ExecResult> {
-  const [file, ...args] = argv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file!, args, { env: { ...HOST_ENV, ...opts.env }, stdio: 'pipe' });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, opts.timeoutMs)
-      : undefined;
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(new LabError(`cannot run ${what}: ${e.message}`, { cause: e }));
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) reject(new LabError(`${what} did not finish within ${opts.timeoutMs} ms; killed it`));
-      else resolve({ exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 0), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.on('error', () => undefined);
-    if (laterStdin) {
-      laterStdin.then(
-        (text) => child.stdin.end(text),
-        () => child.kill('SIGKILL'),
-      );
-    } else child.stdin.end(opts.stdin ?? '');
-  });
+  return runHostCommand(argv, { ...opts, baseEnv: HOST_ENV, what, ...(laterStdin ? { laterStdin } : {}) });
 }
 
 const STOP_GRACE_MS = 3_000;
