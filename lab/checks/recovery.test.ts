@@ -60,6 +60,18 @@ describe('checkRecovery', () => {
     expect(r?.message).toContain('but only 300 ms of the 500 ms hold remained before the end of the traffic');
   });
 
+  it('is an error, not a pass, when the path\'s series stops during the hold', () => {
+    const rec = buildSeedRecord();
+    // Reached at 6.40 s; vlan181's series ends 200 ms later, the traffic well after.
+    const p = rec.paths.find((x) => x.path === 'vlan181')!;
+    const keep = p.t.filter((t) => t <= 6600).length;
+    p.t = p.t.slice(0, keep);
+    p.v = p.v.slice(0, keep);
+    const [r] = checkRecovery(rec, check);
+    expect(r?.status).toBe('error');
+    expect(r?.message).toMatch(/vlan181's series covers only \d+ ms of the 500 ms hold/);
+  });
+
   it('is an error when the traffic ends before the allowed time with no recovery seen', () => {
     const rec = buildSeedRecord({ recoveryMs: Infinity });
     rec.traffic.endedMs = 7000;

@@ -68,7 +68,14 @@ export function checkRecovery(record: RunRecord, check: RecoveryCheck): CheckRes
           `${restored} reached ${formatRate(series.v[i] ?? 0)} ${formatDuration(reachMs)} later, but only ${formatDuration(window.toMs - at)} of the ${formatDuration(holdMs)} hold remained before the ${nextCut ? 'next cut' : 'end of the traffic'}${sampling.text}`,
           sampling.details);
       }
-      const hold = holdMs > 0 ? timeWeightedMean(series, { fromMs: at, toMs: at + holdMs }, interval).mean : (series.v[i] ?? NaN);
+      const held = holdMs > 0 ? timeWeightedMean(series, { fromMs: at, toMs: at + holdMs }, interval) : { mean: series.v[i] ?? NaN, coveredMs: holdMs };
+      // A hold the series covers only in part (it stops early) cannot be judged on that part.
+      if (held.coveredMs < holdMs - interval) {
+        return cannotMeasure(name, 'recovery', expected,
+          `${restored} reached ${formatRate(series.v[i] ?? 0)} ${formatDuration(reachMs)} later, but ${path}'s series covers only ${formatDuration(held.coveredMs)} of the ${formatDuration(holdMs)} hold after it${sampling.text}`,
+          sampling.details);
+      }
+      const hold = held.mean;
       if (!(hold >= bound.bps)) {
         flicker ??= { i, holdMean: hold };
         continue;
