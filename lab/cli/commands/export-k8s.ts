@@ -52,6 +52,8 @@ export async function exportK8sCommand(args: string[]): Promise<CommandResult> {
   // The sweep is resolved here as the pods will resolve it: every problem is found before a pod starts.
   const plan = await loadTopologyFile(topologyArg, { sizeOverride });
   const variants = parseMatrixArgs(values.matrix ?? []);
+  // Each cell's plan too, as a pod will load it: a variant the loader refuses fails here, not in a pod.
+  for (const variant of variants) await loadTopologyFile(topologyArg, { sizeOverride, variant });
   const repeat = values.repeat !== undefined ? parseRepeatArg(values.repeat) : 1;
   const whole = (flag: string, text: string | undefined, max: number) =>
     optionValue(flag, text, (t) => {
