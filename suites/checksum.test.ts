@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { HTTP_DOWNLOAD, HTTP_FILE, loadTopology, loadTopologyText, runLab, topologyPath } from '../lab';
 import type { CheckResult, Plan, RunOutcome, RunRecord } from '../lab';
 import { checkNamed, counterOf, expectEveryCheckPasses, expectNothingLeft, heldLabPass, keepOwnReadings, ownCountersAll, ownDelta, rate, sh, suiteOutDir, type HeldPass } from './helpers';
+import { fileSha256 } from './middlebox-readings';
 
 jest.setTimeout(240_000);
 
@@ -45,7 +46,7 @@ describe('checksum: DSS checksum on both hosts, 1 GB over 2 x 1 Gbit/s', () => {
       },
       after: async (lab) => {
         countersAfter = ownCountersAll(lab);
-        const sum = async (h: string, f: string) => (await lab.exec(h, ['sha256sum', f], { timeoutMs: 60_000 })).stdout.split(' ')[0] ?? '';
+        const sum = (h: string, f: string) => fileSha256(lab, h, f);
         const [size, received, served] = await Promise.all([sh(lab, 'pc2', ['stat', '-c', '%s', HTTP_DOWNLOAD]), sum('pc2', HTTP_DOWNLOAD), sum('pc1', HTTP_FILE)]);
         files = { size: Number(size.trim()), received, served };
       },

@@ -67,9 +67,17 @@ export async function compareFiles(a: string, b: string): Promise<{ differingByt
   return { differingBytes, differingRuns, firstRuns, middleboxBytes };
 }
 
+/** SHA-256 of a file in a lab host (sha256sum there). Throws when there is no digest: two failed reads must not compare equal. */
+export async function fileSha256(lab: RunningLab, host: string, file: string): Promise<string> {
+  const r = await lab.exec(host, ['sha256sum', file], { timeoutMs: 60_000 });
+  const digest = /^([0-9a-f]{64})\s/.exec(r.stdout)?.[1];
+  if (r.exitCode !== 0 || !digest) throw new Error(`sha256sum ${file} on ${host} gave no digest (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return digest;
+}
+
 /** The served file (on the server) against the download (on the client): sizes, SHA-256 in the hosts, and a byte-by-byte comparison from the Docker host. */
 export async function readFiles(lab: RunningLab, server: string, client: string): Promise<FileReading> {
-  const sum = async (h: string, f: string) => (await lab.exec(h, ['sha256sum', f], { timeoutMs: 60_000 })).stdout.split(' ')[0] ?? '';
+  const sum = (h: string, f: string) => fileSha256(lab, h, f);
   const [servedSize, receivedSize, served, received] = await Promise.all([
     sh(lab, server, ['stat', '-c', '%s', HTTP_FILE]),
     sh(lab, client, ['stat', '-c', '%s', HTTP_DOWNLOAD]),
