@@ -5,29 +5,9 @@
  * Parsers are pure.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { TICK_MS, parseCpuStat, parseCpuacctUsage, parseProcStatTicks } from '../observe/proc-cpu';
 
-/** cgroup v1 `cpuacct.usage`: nanoseconds → ms. */
-export function parseCpuacctUsage(text: string): number | undefined {
-  const n = Number(text.trim());
-  return text.trim() !== '' && Number.isFinite(n) ? n / 1e6 : undefined;
-}
-
-/** cgroup v2 `cpu.stat`: `usage_usec N` → ms. */
-export function parseCpuStat(text: string): number | undefined {
-  const m = /^usage_usec\s+(\d+)$/m.exec(text);
-  return m ? Number(m[1]) / 1000 : undefined;
-}
-
-/** `/proc/PID/stat`: utime + stime (fields 14 and 15, after the parenthesised comm) in clock ticks. */
-export function parseProcStatTicks(text: string): number | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const fields = text.slice(close + 2).split(' ');
-  // fields[0] is field 3 (state): utime is field 14 → index 11, stime 15 → index 12.
-  const u = Number(fields[11]);
-  const s = Number(fields[12]);
-  return Number.isFinite(u) && Number.isFinite(s) ? u + s : undefined;
-}
+export { parseCpuStat, parseCpuacctUsage, parseProcStatTicks };
 
 /** Where a container's CPU counter lives, tried in order (cgroupfs and systemd drivers, v1 and v2). */
 export function cgroupCandidates(id: string, root = '/sys/fs/cgroup'): Array<{ file: string; parse: (t: string) => number | undefined }> {
@@ -57,7 +37,6 @@ export function containerCpuReader(id: string): (() => number) | undefined {
 }
 
 const DAEMONS = /^(dockerd|containerd|containerd-shim.*|docker-proxy)$/;
-const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** CPU ms of each Docker daemon process (dockerd, containerd, the shims), by PID. */
 export function daemonCpu(): Map<number, number> {

@@ -14,6 +14,7 @@ import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningLab } from '../runtime/types';
 import { Teardown } from '../runtime/lifecycle';
+import { parseProcStatTicks, TICK_MS } from './proc-cpu';
 
 export type CaptureSide = 'receiver' | 'sender';
 
@@ -133,8 +134,8 @@ export async function ringFiles(prefix: string): Promise<string[]> {
 
 async function cpuMsOf(pid: number): Promise<number | undefined> {
   try {
-    const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10; // utime, stime in USER_HZ (100)
+    const ticks = parseProcStatTicks(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return ticks === undefined ? undefined : ticks * TICK_MS;
   } catch {
     return undefined;
   }

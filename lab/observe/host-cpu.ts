@@ -6,6 +6,7 @@
  * synchronous so a reading is taken at an instant.
  */
 import { readFileSync } from 'node:fs';
+import { parseCpuStat, parseCpuacctUsage } from './proc-cpu';
 import type { CheckResult, RunRecord } from '../model/record';
 
 export type HostLoad = NonNullable<RunRecord['hostLoad']>;
@@ -53,12 +54,7 @@ export function cgroupCpuFiles(procCgroup: string, root = '/sys/fs/cgroup'): Arr
 
 /** A cgroup counter's text as CPU ms. */
 export function parseCgroupCpu(text: string, unit: 'ns' | 'usec-stat'): number | undefined {
-  if (unit === 'ns') {
-    const n = Number(text.trim());
-    return text.trim() !== '' && Number.isFinite(n) ? n / 1e6 : undefined;
-  }
-  const m = /^usage_usec\s+(\d+)$/m.exec(text);
-  return m ? Number(m[1]) / 1000 : undefined;
+  return unit === 'ns' ? parseCpuacctUsage(text) : parseCpuStat(text);
 }
 
 /** One reading at an instant. */

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { MptcpCounterSeries, SubflowSeries } from '../model/record';
 import { subflowReader, type SubflowReaderKind } from './subflow-diag';
 import { subflowSeriesFrom, type SubflowReading, type SubflowStat } from './subflow-stats';
+import { parseProcStatTicks, TICK_MS } from './proc-cpu';
 
 /** The counters kept as series: reinjections, stale and recovered subflows, what the receiver saw twice or out of order, subflow changes. */
 export const COUNTER_SERIES = ['MPTCPRetrans', 'SubflowStale', 'SubflowRecover', 'DuplicateData', 'OFOQueue', 'MPJoinAckRx', 'RmSubflow', 'Blackhole'] as const;
@@ -173,10 +174,9 @@ export function passSubflows(opts: PassSubflowsOptions): PassSubflows {
       const pid = reader.pid;
       if (pid === undefined) return NaN;
       try {
-        const text = readText(`/proc/${pid}/stat`);
-        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        // utime stime cutime cstime: fields 14-17, indexes 11-14 after the comm.
-        return [11, 12, 13, 14].reduce((s, i) => s + Number(f[i] ?? 0), 0) * 10;
+        // The reader's own time and its waited-for children's (the ss session's ss processes).
+        const ticks = parseProcStatTicks(readText(`/proc/${pid}/stat`), { children: true });
+        return ticks === undefined ? NaN : ticks * TICK_MS;
       } catch {
         return NaN;
       }
