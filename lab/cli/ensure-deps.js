@@ -47,20 +47,20 @@ async function ensureNpmDeps(stale = npmDepsStale()) {
 
 /**
  * A first `npm run lab` runs npm ci and then builds the lab image, whose base (when no registry
- * is reachable) is a debootstrap of about 30-50 s. Neither needs the other, so prelab makes the
+ * is reachable) is an mmdebstrap (or debootstrap) of about 30-60 s. Neither needs the other, so prelab makes the
  * base alongside npm ci (lab/image/base-tree.js, the lab's own recipe) and the lab then finds it
  * present. Returns undefined when there is nothing to gain or it cannot (the lab then does it).
  */
 function startBaseEarly(npmCiNeeded, log) {
   const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
-  const debootstrap = base.findDebootstrap();
+  const bootstrapper = base.findBootstrapper();
   // Ask the engine only when the rest allows it (shouldMakeBaseEarly looks at the engine last).
-  const decision = base.shouldMakeBaseEarly({ npmCiNeeded, uid, debootstrap, base: npmCiNeeded && uid === 0 && debootstrap ? base.baseImageState() : 'not asked' });
+  const decision = base.shouldMakeBaseEarly({ npmCiNeeded, uid, bootstrapper, base: npmCiNeeded && uid === 0 && bootstrapper ? base.baseImageState() : 'not asked' });
   if (!decision.go) return undefined;
   const logFile = join(tmpdir(), 'mptcp-lab-base-image.log');
-  log(`mptcp-lab: making the lab image's base ${base.BASE_IMAGE} alongside npm ci (docker pull, else debootstrap; log: ${logFile})`);
+  log(`mptcp-lab: making the lab image's base ${base.BASE_IMAGE} alongside npm ci (docker pull, else ${bootstrapper.tool}; log: ${logFile})`);
   const t0 = Date.now();
-  return { t0, logFile, made: base.makeBaseWithCli({ debootstrap, logFile, onStep: (line) => log(`mptcp-lab: ${line}`) }) };
+  return { t0, logFile, made: base.makeBaseWithCli({ bootstrapper, logFile, onStep: (line) => log(`mptcp-lab: ${line}`) }) };
 }
 
 /** Waits for startBaseEarly's work, saying so every 5 s; a failure is one line: the lab tries again and says why. */
@@ -68,7 +68,7 @@ async function finishBaseEarly(early, log) {
   const beat = setInterval(() => log(`mptcp-lab: still making ${base.BASE_IMAGE} (${Math.round((Date.now() - early.t0) / 1000)} s; log: ${early.logFile})`), 5000);
   const r = await early.made;
   clearInterval(beat);
-  if (r.ok) log(`mptcp-lab: ${base.BASE_IMAGE} ${r.how === 'pulled' ? 'pulled' : 'made with debootstrap'} in ${(r.ms / 1000).toFixed(1)} s, alongside npm ci`);
+  if (r.ok) log(`mptcp-lab: ${base.BASE_IMAGE} ${r.how === 'pulled' ? 'pulled' : `made with ${r.how}`} in ${(r.ms / 1000).toFixed(1)} s, alongside npm ci`);
   else log(`mptcp-lab: could not make ${base.BASE_IMAGE} early (${r.error}; log: ${early.logFile}): the lab will make it and say why if it cannot`);
   return r;
 }

@@ -1,23 +1,23 @@
 /**
  * The base image `debian:bookworm-slim`: present, pulled (users with a registry), or made
- * here with debootstrap and `docker import` (machines without a registry, like CI's).
+ * here with mmdebstrap (else debootstrap) and `docker import` (machines without a registry, like CI's).
  */
 import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { EnvironmentError, LabError } from '../model/errors';
 import { formatCommand } from '../runtime/exec';
-import { BASE_IMAGE, IMPORT_CHANGES, debootstrapArgv, findDebootstrap as lookForDebootstrap, finishTree, makeTreeDir, mirror, removeTree } from './base-tree';
+import { BASE_IMAGE, BOOTSTRAPPERS, BOOTSTRAP_HINT, IMPORT_CHANGES, bootstrapArgv, findBootstrapper, finishTree, makeTreeDir, mirror, removeTree, type Bootstrapper, type BootstrapTool } from './base-tree';
 
 export { BASE_IMAGE };
 const PULL_IDLE_MS = 20_000;
 const PULL_TOTAL_MS = 10 * 60_000;
-const DEBOOTSTRAP_TIMEOUT_MS = 20 * 60_000;
+const BOOTSTRAP_TIMEOUT_MS = 20 * 60_000;
 
 type Progress = (msg: string, fraction?: number) => void;
 
 /** How the base came to be there, and how long that took. */
 export interface BaseOutcome {
-  how: 'present' | 'pulled' | 'debootstrap';
+  how: 'present' | 'pulled' | BootstrapTool;
   ms: number;
 }
 
@@ -32,7 +32,7 @@ export async function imageExists(docker: Docker, ref: string): Promise<boolean>
   }
 }
 
-/** Makes sure `debian:bookworm-slim` exists locally: pull with a bounded wait, else debootstrap + import. */
+/** Makes sure `debian:bookworm-slim` exists locally: pull with a bounded wait, else bootstrap a tree + import. */
 export async function ensureBaseImage(docker: Docker, onProgress: Progress = () => {}): Promise<BaseOutcome> {
   const t0 = Date.now();
   if (await imageExists(docker, BASE_IMAGE)) return { how: 'present', ms: 0 };
@@ -41,10 +41,10 @@ export async function ensureBaseImage(docker: Docker, onProgress: Progress = () 
     await pull(docker, BASE_IMAGE);
     return { how: 'pulled', ms: Date.now() - t0 };
   } catch (e) {
-    onProgress(`cannot pull ${BASE_IMAGE} (${(e as Error).message.split('\n')[0]}); building it with debootstrap`);
+    onProgress(`cannot pull ${BASE_IMAGE} (${(e as Error).message.split('\n')[0]}); building it locally`);
   }
-  await debootstrapBase(docker, onProgress);
-  return { how: 'debootstrap', ms: Date.now() - t0 };
+  const how = await bootstrapBase(docker, onProgress);
+  return { how, ms: Date.now() - t0 };
 }
 
 function pull(docker: Docker, ref: string): Promise<void> {
@@ -82,34 +82,36 @@ function pull(docker: Docker, ref: string): Promise<void> {
   });
 }
 
-/** Where debootstrap is installed, or undefined. */
-export async function debootstrapPath(): Promise<string | undefined> {
-  return lookForDebootstrap();
+/** The tool that would make the base here (mmdebstrap, else debootstrap), or undefined. */
+export function bootstrapperHere(): Bootstrapper | undefined {
+  return findBootstrapper();
 }
 
-async function findDebootstrap(): Promise<string> {
-  const found = await debootstrapPath();
+function requireBootstrapper(): Bootstrapper {
+  const found = bootstrapperHere();
   if (found) return found;
   throw new EnvironmentError(
-    'debootstrap',
-    'apt-get install debootstrap (it builds the Debian base image when no container registry is reachable)',
+    BOOTSTRAPPERS.join(' or '),
+    `${BOOTSTRAP_HINT}: it builds the Debian base image when no container registry is reachable`,
     `${BASE_IMAGE} is not present and cannot be pulled`,
   );
 }
 
-async function debootstrapBase(docker: Docker, onProgress: Progress): Promise<void> {
-  const debootstrap = await findDebootstrap();
+async function bootstrapBase(docker: Docker, onProgress: Progress): Promise<BootstrapTool> {
+  const bootstrapper = requireBootstrapper();
+  const { tool } = bootstrapper;
   if (process.getuid?.() !== 0) {
-    throw new EnvironmentError('root', `run the lab as root once to build ${BASE_IMAGE} with debootstrap, or give Docker a registry`);
+    throw new EnvironmentError('root', `run the lab as root once to build ${BASE_IMAGE} with ${tool}, or give Docker a registry`);
   }
   const dir = makeTreeDir();
   try {
     const t0 = Date.now();
-    onProgress(`lab image: making ${BASE_IMAGE} with debootstrap from ${mirror()} (no registry; about 30-55 s, once)`);
-    await run(debootstrapArgv(debootstrap, dir), DEBOOTSTRAP_TIMEOUT_MS, (line) => onProgress(`debootstrap: ${line}`));
-    onProgress(`debootstrap done in ${((Date.now() - t0) / 1000).toFixed(1)} s; importing ${BASE_IMAGE}`);
+    onProgress(`lab image: making ${BASE_IMAGE} with ${tool} from ${mirror()} (no registry; about ${tool === 'mmdebstrap' ? '30-40' : '45-65'} s, once)`);
+    await run(bootstrapArgv(bootstrapper, dir), BOOTSTRAP_TIMEOUT_MS, (line) => onProgress(`${tool}: ${line}`));
+    onProgress(`${tool} done in ${((Date.now() - t0) / 1000).toFixed(1)} s; importing ${BASE_IMAGE}`);
     finishTree(dir);
     await importDir(docker, dir);
+    return tool;
   } finally {
     removeTree(dir);
   }

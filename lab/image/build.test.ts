@@ -25,6 +25,9 @@ describe('isProgressMilestone', () => {
     expect(isProgressMilestone('Get:4 http://deb.debian.org/debian bookworm/main amd64 Packages [8790 kB]')).toBe(false);
     expect(isProgressMilestone('debootstrap: I: Retrieving libc6 2.36-9')).toBe(false);
     expect(isProgressMilestone('debootstrap: I: Unpacking the base system...')).toBe(true);
+    expect(isProgressMilestone('mmdebstrap done in 33.1 s; importing debian:bookworm-slim')).toBe(true);
+    expect(isProgressMilestone('mmdebstrap: I: installing essential packages...')).toBe(true);
+    expect(isProgressMilestone('mmdebstrap: I: automatically chosen format: directory')).toBe(false);
     expect(isProgressMilestone('lab image: 23 s, at "Step 2/9 : RUN apt-get update"')).toBe(true);
   });
 });

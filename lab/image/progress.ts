@@ -1,7 +1,7 @@
 /**
  * Progress of an image build as a reader sees it: the build's own milestone lines (phases,
  * `Step 2/6 : RUN ...`), and between them a heartbeat, so a first run that spends half a
- * minute inside debootstrap or apt-get never goes quiet for more than a few seconds.
+ * minute inside mmdebstrap, debootstrap or apt-get never goes quiet for more than a few seconds.
  */
 
 /** A progress line, with a 0..1 fraction when one is known. */
@@ -25,7 +25,7 @@ export const realClock: ProgressClock = {
 /** Every heartbeat and phase line starts with this, so milestone filters keep them. */
 export const IMAGE_PREFIX = 'lab image: ';
 
-const MILESTONE = /^(lab image: |Step \d+\/\d+ :|pulling |cannot pull |debootstrap done|debootstrap: I: (Resolving|Checking component|Installing core|Unpacking required|Configuring required|Unpacking the base|Configuring the base|Base system)|waiting for |built )/;
+const MILESTONE = /^(lab image: |Step \d+\/\d+ :|pulling |cannot pull |(mmdebstrap|debootstrap) done|debootstrap: I: (Resolving|Checking component|Installing core|Unpacking required|Configuring required|Unpacking the base|Configuring the base|Base system)|mmdebstrap: I: (running apt-get update|downloading packages|extracting archives|installing essential|installing remaining|success)|waiting for |built )/;
 
 /** True for the progress lines worth a log line of their own (build steps, phases, heartbeats), false for apt's chatter. */
 export function isProgressMilestone(msg: string): boolean {

@@ -3,7 +3,7 @@
  * or name only: Docker containers and networks (by label), netns labs' namespaces, veths and
  * processes (by name, lab/runtime/netns/clean.ts), and QEMU guests of the VM runtime whose
  * owner process is dead (by their `-name mptcp-lab-vm.<owner pid>`; --all: every lab guest),
- * and debootstrap trees of a killed base-image build (`mptcp-lab-rootfs-<pid>-*` in the temp
+ * and bootstrapped trees (mmdebstrap or debootstrap) of a killed base-image build (`mptcp-lab-rootfs-<pid>-*` in the temp
  * directory, maker gone; --all: every one). Without a Docker engine the others are still cleaned.
  */
 import { parseArgs } from 'node:util';
@@ -84,9 +84,9 @@ export async function cleanCommand(args: string[]): Promise<CommandResult> {
   }
   if (values.run === undefined) {
     for (const tree of leftoverTrees({ all: values.all })) {
-      if (removeTree(tree, (line) => failures.push(line))) lines.push(`removed debootstrap tree ${tree} (a base-image build that did not finish)`);
+      if (removeTree(tree, (line) => failures.push(line))) lines.push(`removed base-image tree ${tree} (a base-image build that did not finish)`);
     }
   }
-  if (!lines.some((l) => !l.startsWith('no Docker engine'))) lines.push('nothing to clean: no mptcp-lab containers, networks, namespaces, QEMU guests or debootstrap trees');
+  if (!lines.some((l) => !l.startsWith('no Docker engine'))) lines.push('nothing to clean: no mptcp-lab containers, networks, namespaces, QEMU guests or base-image trees');
   return { exitCode: failures.length ? 4 : 0, stdout: lines.join('\n'), stderr: failures.join('\n') };
 }

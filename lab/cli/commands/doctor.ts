@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { UsageError } from '../../model/errors';
-import { BASE_IMAGE, debootstrapPath, imageExists } from '../../image/base';
+import { BASE_IMAGE, bootstrapperHere, imageExists } from '../../image/base';
+import { BOOTSTRAP_HINT, type Bootstrapper } from '../../image/base-tree';
 import { labImageTag, readImageInputs } from '../../image/hash';
 import { connectDocker, INSTALL_HINT } from '../../runtime/docker-client';
 import { MPTCP_HINT, NETEM_HINT, probeHost, TBF_HINT, type HostCapabilities } from '../../runtime/probe';
@@ -143,7 +144,7 @@ export async function doctorCommand(args: string[]): Promise<CommandResult> {
   const image = await labImageState(caps);
   // The VM's boots (accelerator, netem in the guest) are cached on disk whatever --cached says: each costs seconds to tens of seconds.
   const facts = await runtimeFacts({ vm: !values['no-vm'] });
-  const rows = [...doctorRows(caps, image, { debootstrap: await debootstrapPath() }), ...runtimeRows(caps, facts), faultModesRow(await probeFaultModes())];
+  const rows = [...doctorRows(caps, image, { bootstrapper: bootstrapperHere() }), ...runtimeRows(caps, facts), faultModesRow(await probeFaultModes())];
   const failing = rows.filter((r) => r.required && r.status !== 'ok');
   const exitCode = failing.length > 0 ? 3 : 0;
   if (values.json) {
@@ -176,7 +177,7 @@ async function labImageState(caps: HostCapabilities): Promise<ImageState> {
 }
 
 /** The doctor's verdict, one row per capability; pure, so it is unit-tested without a host. */
-export function doctorRows(caps: HostCapabilities, image: ImageState, host: { debootstrap?: string }): DoctorRow[] {
+export function doctorRows(caps: HostCapabilities, image: ImageState, host: { bootstrapper?: Bootstrapper }): DoctorRow[] {
   const probed = caps.details.qdiscProbe === 'ok';
   const notProbed = `not probed: ${caps.details.probeError ?? 'unknown'}`;
   const probeHint = caps.docker.ok ? 'build the lab image first: npm run lab -- image (or doctor --build)' : 'start the Docker engine first';
@@ -210,10 +211,10 @@ export function doctorRows(caps: HostCapabilities, image: ImageState, host: { de
       'modprobe nf_tables, or a kernel with CONFIG_NF_TABLES',
     ),
     image.base
-      ? { item: 'debootstrap', status: 'ok', detail: `not needed: ${BASE_IMAGE} is present${host.debootstrap ? ` (${host.debootstrap} too)` : ''}`, required: false }
-      : host.debootstrap
-        ? { item: 'debootstrap', status: 'ok', detail: `${host.debootstrap}: builds ${BASE_IMAGE} when no registry is reachable`, required: false }
-        : { item: 'debootstrap', status: 'optional', detail: `${BASE_IMAGE} is absent; without a registry it is built with debootstrap`, hint: 'apt-get install debootstrap', required: false },
+      ? { item: 'base bootstrapper', status: 'ok', detail: `not needed: ${BASE_IMAGE} is present${host.bootstrapper ? ` (${host.bootstrapper.path} too)` : ''}`, required: false }
+      : host.bootstrapper
+        ? { item: 'base bootstrapper', status: 'ok', detail: `${host.bootstrapper.path}: builds ${BASE_IMAGE} when no registry is reachable`, required: false }
+        : { item: 'base bootstrapper', status: 'optional', detail: `${BASE_IMAGE} is absent; without a registry it is built with mmdebstrap or debootstrap`, hint: BOOTSTRAP_HINT, required: false },
     image.present
       ? { item: 'lab image', status: 'ok', detail: image.tag ?? '', required: false }
       : !caps.docker.ok
