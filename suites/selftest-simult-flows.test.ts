@@ -25,10 +25,13 @@ const RUNS = 3;
  * itself marks the unbalanced case flaky (`MPTCP_LIB_SUBTEST_FLAKY=1 run_test 10 3 0 0 ...`, a
  * miss there does not fail the kernel's CI); measured here its runs sit at the bound (11141–11888
  * ms inside, 12086–12822 ms in at least 4 runs at load 5–13; on the 2-core AMD EPYC of
- * 2026-12-02 an upload read 12516 / 12049 / 11374 ms, median 1% over). For that case, as
- * upstream, a miss of the bound itself does not fail: every run must be within 10% of it (13113
- * ms), which the bug of issue 13 (bbr: 15800–17113 ms) does not meet. The median against the
- * bound is printed and kept either way, with every figure.
+ * 2026-12-02 an upload read 12516 / 12049 / 11374 ms, median 1% over; on 2026-12-03, at load
+ * 0.8–1.0, an upload read 11650 / 12903 / 12076 ms). For that case, as upstream, one run's miss
+ * does not fail: the median must be within 10% of the bound (13113 ms) and every run within 20%
+ * (14305 ms). The bug of issue 13 (bbr: 15800–17113 ms) meets neither. Each run must also pass
+ * the topology's aggregate check (more than the 10 Mbit/s path alone could carry, about
+ * 13.4 s for the 16 MiB), asserted below with every other check. The median against the bound
+ * is printed and kept either way, with every figure.
  */
 function insideBound(topology: string, ms: readonly number[], bound: number): { each: boolean[]; median: number; ok: boolean; rule: string } {
   const sorted = [...ms].sort((a, b) => a - b);
@@ -37,8 +40,14 @@ function insideBound(topology: string, ms: readonly number[], bound: number): { 
     const each = ms.map((v) => v <= bound);
     return { each, median, ok: each.every(Boolean), rule: `every run ≤ ${bound} ms` };
   }
-  const each = ms.map((v) => v <= bound * 1.1);
-  return { each, median, ok: each.every(Boolean), rule: `every run ≤ ${Math.round(bound * 1.1)} ms, 110% of the selftest's ${bound} ms (flaky upstream; median ${median} ms, ${median <= bound ? 'inside' : 'over'} the bound)` };
+  const each = ms.map((v) => v <= bound * 1.2);
+  const ok = each.every(Boolean) && median <= bound * 1.1;
+  return {
+    each,
+    median,
+    ok,
+    rule: `median ≤ ${Math.round(bound * 1.1)} ms and every run ≤ ${Math.round(bound * 1.2)} ms, 110% and 120% of the selftest's ${bound} ms (flaky upstream; median ${median} ms, ${median <= bound ? 'inside' : 'over'} the bound)`,
+  };
 }
 
 /** simult_flows.sh's bound in ms, with its integer arithmetic: 1000·size·8·10 / ((r1+r2)·9) + 400 + 50. */
