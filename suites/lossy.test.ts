@@ -181,6 +181,8 @@ describe(`lossy with netem's loss, 2 x 10 Mbit/s and 20 MB (${vmWhy})`, () => {
   vmIt('passes every check, and the lossy path still carries ≥ 35% of the bytes', () => {
     expectEveryCheckPasses(vm.checks);
     expect(vm.exitCode).toBe(0);
+    // The verdict judged the connection's own socket in the guest, not the counters alone.
+    expect(vm.record.mptcp.connection).toMatchObject({ mptcp: true, subflows: 2, fallback: false });
     const shares = pathShares(vm.record);
     console.log(`lossy (vm, netem loss): shares ${JSON.stringify(shares)}`);
     expect({ shares, vlan181: shares.vlan181! >= 0.35 }).toEqual({ shares, vlan181: true });

@@ -44,6 +44,9 @@ export type PassResult = Pick<
 > &
   Partial<Pick<RunRecord, 'subflowSeries' | 'mptcpSeries'>>;
 
+/** How many times the midway socket snapshot looks for the connection under test (1 s apart). */
+const MIDWAY_SNAPSHOT_LOOKS = 8;
+
 /** Both ends of every veth on a path, as the event verifier reads them. */
 function pathEnds(lab: RunningLab, path: string): PathEnd[] {
   return Object.values(lab.hosts).flatMap((h) => {
@@ -199,8 +202,18 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
         if (r) snapshots.push({ tMs: Math.round(clock() - t0), host: h, label, text: r.stdout });
       }
     };
-    midway = setTimeout(() => void snapshot('traffic running'), Math.min(1500, plan.timeline[0]?.atMs ?? 1500) - 200);
+    // The verdict judges the connection in these snapshots. A sender that connects late (a VM
+    // guest under TCG starts node in seconds) is not there yet at 1.3 s: look again every second
+    // until the connection on the port shows, a few times at most, and never after the traffic ends.
+    let trafficEnded = false;
+    const midwaySnapshot = async (tries: number): Promise<void> => {
+      await snapshot(tries === 0 ? 'traffic running' : `traffic running (look ${tries + 1}: no socket on port ${port} before)`);
+      if (trafficEnded || tries + 1 >= MIDWAY_SNAPSHOT_LOOKS || connectionFromSnapshots(snapshots, port)) return;
+      midway = setTimeout(() => void midwaySnapshot(tries + 1), 1000);
+    };
+    midway = setTimeout(() => void midwaySnapshot(0), Math.min(1500, plan.timeline[0]?.atMs ?? 1500) - 200);
     const traffic = await driver.wait();
+    trafficEnded = true;
     clearTimeout(midway);
     opts.onStep?.(`traffic ended after ${((clock() - t0) / 1000).toFixed(1)} s: collecting counters and logs`);
     stopTimeline.abort();
