@@ -82,13 +82,8 @@ function pull(docker: Docker, ref: string): Promise<void> {
   });
 }
 
-/** The tool that would make the base here (mmdebstrap, else debootstrap), or undefined. */
-export function bootstrapperHere(): Bootstrapper | undefined {
-  return findBootstrapper();
-}
-
 function requireBootstrapper(): Bootstrapper {
-  const found = bootstrapperHere();
+  const found = findBootstrapper();
   if (found) return found;
   throw new EnvironmentError(
     BOOTSTRAPPERS.join(' or '),

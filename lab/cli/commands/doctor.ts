@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { UsageError } from '../../model/errors';
-import { BASE_IMAGE, bootstrapperHere, imageExists } from '../../image/base';
-import { BOOTSTRAP_HINT, type Bootstrapper } from '../../image/base-tree';
+import { BASE_IMAGE, imageExists } from '../../image/base';
+import { BOOTSTRAP_HINT, findBootstrapper, type Bootstrapper } from '../../image/base-tree';
 import { labImageTag, readImageInputs } from '../../image/hash';
 import { connectDocker, INSTALL_HINT } from '../../runtime/docker-client';
 import { MPTCP_HINT, NETEM_HINT, probeHost, TBF_HINT, type HostCapabilities } from '../../runtime/probe';
@@ -144,7 +144,7 @@ export async function doctorCommand(args: string[]): Promise<CommandResult> {
   const image = await labImageState(caps);
   // The VM's boots (accelerator, netem in the guest) are cached on disk whatever --cached says: each costs seconds to tens of seconds.
   const facts = await runtimeFacts({ vm: !values['no-vm'] });
-  const rows = [...doctorRows(caps, image, { bootstrapper: bootstrapperHere() }), ...runtimeRows(caps, facts), faultModesRow(await probeFaultModes())];
+  const rows = [...doctorRows(caps, image, { bootstrapper: findBootstrapper() }), ...runtimeRows(caps, facts), faultModesRow(await probeFaultModes())];
   const failing = rows.filter((r) => r.required && r.status !== 'ok');
   const exitCode = failing.length > 0 ? 3 : 0;
   if (values.json) {
