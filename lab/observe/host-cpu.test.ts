@@ -90,6 +90,17 @@ describe('summarizeLoad', () => {
     expect(summarizeLoad(reading(0, STAT_A, { pc2: 0 }), reading(4000, idle, { pc2: 2000 }), [reading(500, STAT_A, { pc2: 470 })])!.cpuBound).toBe(false);
   });
 
+  it('a hypervisor that steals 10% or more of the CPU time makes the run CPU-bound at times', () => {
+    // 1000 ticks over 5 s on 2 cores: 400 idle, 280 steal (28%), the rest user.
+    const stat = (user: number, idle: number, steal: number) => `cpu  ${user} 0 0 ${idle} 0 0 0 ${steal} 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\n`;
+    const load = summarizeLoad(reading(0, stat(1000, 1000, 100), { pc2: 0 }), reading(5000, stat(1320, 1400, 380), { pc2: 1200 }))!;
+    expect({ idle: load.idlePct, steal: load.stealPct, cpuBound: load.cpuBound, sustained: load.sustained }).toEqual({ idle: 40, steal: 28, cpuBound: true, sustained: false });
+    expect(load.reason).toBe("CPU-bound at times: the hypervisor took 28% of the host's CPU time (steal)");
+    // 9% is not; below the idle bound the steal is named once, in the idle reason.
+    expect(summarizeLoad(reading(0, stat(1000, 1000, 100), {}), reading(5000, stat(1510, 1400, 190), {}))!.cpuBound).toBe(false);
+    expect(summarizeLoad(reading(0, stat(1000, 1000, 100), {}), reading(5000, stat(1550, 1050, 500), {}))!.reason).toBe('CPU-bound: host CPU idle 5% over the traffic (2 cores, steal 40%)');
+  });
+
   it('no window or no /proc/stat gives no summary', () => {
     expect(summarizeLoad(reading(0, STAT_A, {}), reading(0, STAT_B, {}))).toBeUndefined();
     expect(summarizeLoad({ tMs: 0, containers: {} }, reading(10, STAT_B, {}))).toBeUndefined();
