@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, renderReport } from '../lab';
 import type { CheckResult, Plan, RunRecord } from '../lab';
-import { bytesBetween, checkNamed, counterOf, cutSubflowNeverStale, detailOf, eventAt, expectEveryCheckPasses, expectNothingLeft, heldLabPass, leftovers, mb, pathBytes, pathBytesWithin, REPO_ROOT, vethBytes } from './helpers';
+import { bytesBetween, checkNamed, counterOf, cutSubflowNeverStale, detailOf, machineStarved, eventAt, expectEveryCheckPasses, expectNothingLeft, heldLabPass, leftovers, mb, pathBytes, pathBytesWithin, REPO_ROOT, vethBytes } from './helpers';
 
 jest.setTimeout(240_000);
 
@@ -22,7 +22,9 @@ jest.setTimeout(240_000);
  * with nothing unacknowledged, and MPTCP re-sends the stranded data one retransmission per
  * 200 ms timer, so goodput stays near zero until the restore. The lab must say FAIL then, and
  * say why; the suite checks that it did and that its own veth reading agrees, then runs the
- * seed once more. Any other failure, or this one twice, fails the suite.
+ * seed once more. The same one re-run is allowed when the machine was starved instead (helpers'
+ * machineStarved: the hypervisor took 10% or more of the CPU time and only rate checks failed).
+ * Any other failure, or a second failing run, fails the suite.
  */
 
 interface SeedRun {
@@ -33,6 +35,8 @@ interface SeedRun {
   ownDelta: Record<string, number>;
   /** Our own reading of the bytes each path carried from 200 ms after vlan181's veth read down to our last reading of it still down. */
   ownDuringCut: Record<string, number>;
+  /** Why this run was followed by another (the kernel's un-stale cut, or a starved machine). */
+  rerunFor?: 'unstale' | 'starved';
 }
 
 async function seedRun(plan: Plan): Promise<SeedRun> {
@@ -65,15 +69,22 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
   let checks: CheckResult[];
   let files: string[];
   let ownDelta: Record<string, number>;
-  /** Every run made: one, or two when the first hit cutSubflowNeverStale. */
+  /** Every run made: one, or two when the first hit cutSubflowNeverStale or machineStarved. */
   const runs: SeedRun[] = [];
 
   beforeAll(async () => {
     plan = loadTopology('two-vlan');
-    runs.push(await seedRun(plan));
-    if (cutSubflowNeverStale(runs[0]!.checks, 'failover:vlan181')) {
-      const f = runs[0]!.checks.find((c) => c.name === 'failover:vlan181')!;
-      console.warn(`two-vlan: the kernel never declared the cut subflow stale in run 1 (vlan180 carried ${mb(runs[0]!.ownDuringCut.vlan180!)} during the cut by our reading); the lab said: ${f.message}\nrunning the seed once more`);
+    const first = await seedRun(plan);
+    runs.push(first);
+    const starved = machineStarved(first.record, first.checks);
+    if (cutSubflowNeverStale(first.checks, 'failover:vlan181')) {
+      const f = first.checks.find((c) => c.name === 'failover:vlan181')!;
+      console.warn(`two-vlan: the kernel never declared the cut subflow stale in run 1 (vlan180 carried ${mb(first.ownDuringCut.vlan180!)} during the cut by our reading); the lab said: ${f.message}\nrunning the seed once more`);
+      first.rerunFor = 'unstale';
+      runs.push(await seedRun(plan));
+    } else if (starved) {
+      console.warn(`two-vlan: run 1 failed on a starved machine: ${starved} (vlan180 carried ${mb(first.ownDuringCut.vlan180!)} during the cut by our reading)\nrunning the seed once more`);
+      first.rerunFor = 'starved';
       runs.push(await seedRun(plan));
     }
     ({ record, checks, files, ownDelta } = runs[runs.length - 1]!);
@@ -86,11 +97,22 @@ describe('two-vlan: the seed experiment, 2.5 GB over 2 x 1 Gbit/s with a cut', (
     expect(checks.map((c) => c.name)).toEqual(['mptcp', 'integrity', 'aggregate', 'failover:vlan181', 'recovery:vlan181', 'stall', 'subflows', 'kernelLog']);
   });
 
+  it('asks for the starved-machine re-run only when steal was ≥ 10% and only rate checks failed', () => {
+    const load = (stealPct: number) => ({ hostLoad: { ...record.hostLoad!, stealPct } });
+    const failing = checks.map((c) => (c.kind === 'aggregate' ? { ...c, status: 'fail' as const } : c));
+    expect(machineStarved(load(27.7), failing)).toMatch(/^the hypervisor took 27\.7% of the CPU time \(steal ≥ 10%\) and only rate checks failed: aggregate /);
+    expect(machineStarved(load(9.9), failing)).toBeUndefined();
+    expect(machineStarved(load(27.7), checks.filter((c) => c.status === 'pass'))).toBeUndefined();
+    expect(machineStarved(load(27.7), failing.map((c) => (c.kind === 'integrity' ? { ...c, status: 'fail' as const } : c)))).toBeUndefined();
+    expect(machineStarved({}, failing)).toBeUndefined();
+  });
+
   it('in every run, the failover verdict agrees with our own reading of vlan180 during the cut', () => {
-    // A pass means vlan180 carried the load (≥ 100 MB in the ~2.8 s); the one FAIL allowed means it
-    // carried next to nothing (the un-stale cut above) and the lab said why.
-    const rows = runs.map((r) => ({ status: r.checks.find((c) => c.name === 'failover:vlan181')?.status, ownVlan180MB: Math.round(r.ownDuringCut.vlan180! / 1e6), ownVlan181KB: Math.round(r.ownDuringCut.vlan181! / 1024) }));
-    expect(rows.filter((r) => (r.status === 'pass' ? !(r.ownVlan180MB >= 100) : !(r.ownVlan180MB < 10)))).toEqual([]);
+    // A pass means vlan180 carried the load (≥ 100 MB in the ~2.8 s); the un-stale FAIL means it
+    // carried next to nothing and the lab said why. A starved machine's FAIL is late or slow, not
+    // empty: our reading is recorded, and no figure is asked of it.
+    const rows = runs.map((r) => ({ status: r.checks.find((c) => c.name === 'failover:vlan181')?.status, rerunFor: r.rerunFor, ownVlan180MB: Math.round(r.ownDuringCut.vlan180! / 1e6), ownVlan181KB: Math.round(r.ownDuringCut.vlan181! / 1024) }));
+    expect(rows.filter((r) => (r.status === 'pass' ? !(r.ownVlan180MB >= 100) : r.rerunFor !== 'starved' && !(r.ownVlan180MB < 10)))).toEqual([]);
     // The cut path itself is silent in every run, whatever MPTCP did.
     expect(rows.filter((r) => !(r.ownVlan181KB < 64))).toEqual([]);
   });
