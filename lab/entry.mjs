@@ -7,6 +7,7 @@ await import('tsx');
 const api = createRequire(import.meta.url)('./index.ts');
 
 export const {
+  CPU_BOUND_STEAL_PCT,
   DEFAULT_TCP,
   EnvironmentError,
   HTTP_DOWNLOAD,
