@@ -16,6 +16,7 @@ export const {
   LabError,
   NFT_LOSS_CHAIN,
   NFT_LOSS_TABLE,
+  RATE_KINDS,
   TOPOLOGIES_DIR,
   TopologyError,
   UsageError,

@@ -19,7 +19,7 @@ export { renderReport, type RenderedReport } from './api/render-report';
 export { loadTopologyText, listTopologyFiles, topologyPath, TOPOLOGIES_DIR } from './loader';
 export { evaluateChecks } from './checks';
 /** The steal over the traffic at which the lab calls a run CPU-bound at times (lab/observe/host-cpu.ts). */
-export { CPU_BOUND_STEAL_PCT } from './observe/host-cpu';
+export { CPU_BOUND_STEAL_PCT, RATE_KINDS } from './observe/host-cpu';
 export { EnvironmentError, LabError, TopologyError, UsageError, exitCodeFor, formatProblem } from './model/errors';
 export { formatRate, formatSize, parseRate, parseSize, parseDuration, parsePercent } from './model/units';
 export { dataPaths, capacityBps, hostAddress, DEFAULT_TCP } from './model/plan';

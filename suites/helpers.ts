@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CPU_BOUND_STEAL_PCT, listLeftovers, loadTopology, startLab, timestamp, writeReports } from '../lab';
+import { CPU_BOUND_STEAL_PCT, RATE_KINDS, listLeftovers, loadTopology, startLab, timestamp, writeReports } from '../lab';
 import type { CheckResult, Measurement, Plan, PlanEvent, RunningLab, RunRecord, Series } from '../lab';
 
 /**
@@ -277,8 +277,6 @@ export function cutSubflowNeverStale(checks: readonly CheckResult[], failoverNam
   const others = checks.filter((c) => c.kind !== 'failover' && c.kind !== 'stall');
   return failover?.status === 'fail' && /\(SubflowStale did not move\)/.test(failover.message) && others.every((c) => c.status === 'pass');
 }
-
-const RATE_KINDS: ReadonlySet<CheckResult['kind']> = new Set(['aggregate', 'failover', 'recovery', 'stall']);
 
 /**
  * A run the machine, not MPTCP, may have paced: the hypervisor took CPU_BOUND_STEAL_PCT or more

@@ -135,7 +135,8 @@ export function cpuBoundMeaning(load: Pick<HostLoad, 'sustained'>): string {
   return load.sustained === false ? 'at those moments the machine, not MPTCP, may have set the pace' : 'this figure measured the machine, not MPTCP alone';
 }
 
-const RATE_KINDS = new Set<CheckResult['kind']>(['aggregate', 'failover', 'recovery', 'stall']);
+/** The checks whose figure is a rate or a time: the ones a CPU-bound run can pace. */
+export const RATE_KINDS: ReadonlySet<CheckResult['kind']> = new Set<CheckResult['kind']>(['aggregate', 'failover', 'recovery', 'stall']);
 
 /**
  * Failing rate checks of a CPU-bound run say so in their message, so a reader knows the
