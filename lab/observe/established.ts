@@ -40,6 +40,8 @@ export interface EstablishedOptions {
   clock?: () => number;
   /** Reads a file ('' when absent); injectable for tests. */
   readText?: (path: string) => Promise<string>;
+  /** Reads the small snmp file synchronously (a pass gives its kept files); default readFileSync. */
+  readSmall?: (path: string) => string;
 }
 
 /** A reader of the established sockets on `port` in the network namespace of `pid`. */
@@ -48,12 +50,13 @@ export function establishedReader(pid: number, port: number, opts: EstablishedOp
   const clock = opts.clock ?? (() => performance.now());
   // snmp is small and made in memory: read synchronously (~10 µs of CPU, against ~80 µs for
   // fs.promises.readFile). The socket tables take milliseconds to make: read them off the main thread.
+  const readSmall = opts.readSmall ?? ((p: string) => readFileSync(p, 'latin1'));
   const readText =
     opts.readText ??
     ((p: string) => {
       if (!p.endsWith('/snmp')) return readFile(p, 'utf8').catch(() => '');
       try {
-        return Promise.resolve(readFileSync(p, 'utf8'));
+        return Promise.resolve(readSmall(p));
       } catch {
         return Promise.resolve('');
       }

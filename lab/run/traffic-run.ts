@@ -17,6 +17,7 @@ import {
   readKernelLogSince,
   startSampler,
 } from '../observe';
+import { keptFiles } from '../observe/kept-file';
 import { passSubflows, type PassSubflows } from '../observe/pass-subflows';
 import { buildPassSeries } from '../observe/pass-series';
 import { makeDriver } from './drivers';
@@ -99,6 +100,8 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
   const pathOfAnyAddress = new Map(Object.values(lab.hosts).flatMap((h) => Object.values(h.interfaces).map((i) => [i.address, i.path] as const)));
   let midway: ReturnType<typeof setTimeout> | undefined;
   const stopTimeline = new AbortController();
+  // The files read every sample, kept open for the pass (observe/kept-file.ts).
+  const files = keptFiles();
   let t0 = clock();
   try {
     opts.onStep?.(`preparing ${plan.traffic.tool} traffic over ${opts.protocol === 'mptcp' ? 'MPTCP' : 'plain TCP'}`);
@@ -115,7 +118,7 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
     }
     let lastBytes = 0;
     let lastT = 0;
-    const subflowReader = establishedReader(server.pid, port, { clock });
+    const subflowReader = establishedReader(server.pid, port, { clock, readSmall: files.read });
     const sender = lab.hosts[plan.traffic.sender]!;
     perSubflow =
       opts.subflowSeries === false
@@ -126,6 +129,7 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
             port,
             clock,
             intervalMs,
+            readText: files.read,
             ...(opts.subflowSeries ? { subflowMs: opts.subflowSeries.subflowMs, counterMs: opts.subflowSeries.counterMs } : {}),
           });
     let sampleIndex = 0;
@@ -139,7 +143,7 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
         // stamps the sample: a rate's bytes and its interval must cover the same time.
         perSubflow?.tick(sampleIndex++);
         const established = await subflowReader.read();
-        const [veth, received] = await Promise.all([readInterfaceCounters(veths), driver.receivedBytes()]);
+        const [veth, received] = await Promise.all([readInterfaceCounters(veths, undefined, files.read), driver.receivedBytes()]);
         const subflows: Record<string, number> = {};
         for (const [addr, n] of Object.entries(established)) {
           const path = pathOfAddress.get(addr);
@@ -291,5 +295,7 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
     await perSubflow?.close().catch(() => undefined);
     await Promise.all(monitors.map((m) => m.stop().catch(() => undefined)));
     await driver.stop();
+    // After the samplers: a kept /proc/PID/net descriptor holds its network namespace alive.
+    files.close();
   }
 }
