@@ -27,6 +27,16 @@ describe('tcpSignature', () => {
     expect(tcpSignature('Ip: Forwarding\nIp: 1\n')).toBeUndefined();
     expect(tcpSignature('')).toBeUndefined();
   });
+
+  it('reads the Tcp section wherever it is, and is undefined when its values line or a field is missing', () => {
+    const names = 'Tcp: RtoAlgorithm ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs';
+    expect(tcpSignature(`${names}\nTcp: 1 7 8 0 2 3 999`)).toBe('7 8 0 2 3');
+    expect(tcpSignature(`Ip: Forwarding\nIp: 1\n${names}\nTcp: 1 7 8 0 2 3 999\nUdp: InDatagrams\nUdp: 5\n`)).toBe('7 8 0 2 3');
+    expect(tcpSignature(`Ip: Forwarding\n${names}\nUdp: InDatagrams\nUdp: 5\n`)).toBeUndefined();
+    expect(tcpSignature(`${names}\n`)).toBeUndefined();
+    expect(tcpSignature('Tcp: RtoAlgorithm ActiveOpens\nTcp: 1 7\n')).toBeUndefined();
+    expect(tcpSignature(`${names}\nTcp: 1 7 8 x 2 3 999\n`)).toBeUndefined();
+  });
 });
 
 describe('establishedReader', () => {

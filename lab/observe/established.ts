@@ -19,12 +19,24 @@ const SIGNATURE_FIELDS = ['ActiveOpens', 'PassiveOpens', 'AttemptFails', 'EstabR
 
 /** The `Tcp:` counters of /proc/net/snmp that move when the set of established sockets changes; undefined if absent. */
 export function tcpSignature(snmp: string): string | undefined {
-  const lines = snmp.split('\n').filter((l) => l.startsWith('Tcp:'));
-  const names = lines[0]?.trim().split(/\s+/);
-  const values = lines[1]?.trim().split(/\s+/);
-  if (!names || !values) return undefined;
-  const picked = SIGNATURE_FIELDS.map((f) => values[names.indexOf(f)]);
+  // Called every sample: find the two `Tcp:` lines (names, then values) without splitting the
+  // whole file, and split only them.
+  const first = snmp.startsWith('Tcp:') ? 0 : snmp.indexOf('\nTcp:') + 1;
+  if (first === 0 && !snmp.startsWith('Tcp:')) return undefined;
+  const firstEnd = lineEnd(snmp, first);
+  if (!snmp.startsWith('Tcp:', firstEnd + 1)) return undefined;
+  const names = snmp.slice(first, firstEnd).trim().split(/\s+/);
+  const values = snmp.slice(firstEnd + 1, lineEnd(snmp, firstEnd + 1)).trim().split(/\s+/);
+  const picked = SIGNATURE_FIELDS.map((f) => {
+    const i = names.indexOf(f);
+    return i < 0 ? undefined : values[i];
+  });
   return picked.every((v) => v !== undefined && /^-?\d+$/.test(v)) ? picked.join(' ') : undefined;
+}
+
+function lineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
 }
 
 export interface EstablishedReader {
