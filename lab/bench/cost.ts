@@ -5,6 +5,7 @@
  * agent's progress lines and the `ip mptcp monitor` streams, so their CPU is shown too.
  * One two-vlan lab (2 × 1 Gbit/s, no events), the intervals interleaved: 100, 10, 100, ...
  */
+import { execFile } from 'node:child_process';
 import { loadTopologyFile } from '../loader';
 import { startLab } from '../run/start-lab';
 import type { BenchContext, SectionResult } from './common';
@@ -53,7 +54,7 @@ export async function benchCost(ctx: BenchContext): Promise<SectionResult> {
     const readers = Object.values(lab.hosts).map((h) => containerCpuReader(h.containerId));
     if (readers.some((r) => r === undefined)) throw new Error('no cgroup CPU counter found for the lab containers (looked under /sys/fs/cgroup for cgroupfs and systemd layouts)');
     const containersCpu = () => readers.reduce((s, r) => s + r!(), 0);
-    idle = await measureIdle(ctx.quick ? 3000 : 5000);
+    idle = await measureIdle(ctx.quick ? 3000 : 5000, ctx.log);
     ctx.log(`  lab up, no traffic, no sampling: lab ${idle.labCpuMs.toFixed(0)} ms CPU, daemons ${idle.daemonsCpuMs.toFixed(0)} ms over ${idle.wallMs.toFixed(0)} ms`);
     for (let r = 0; r < ctx.repeats.cost; r++) {
       for (const { intervalMs, streams } of VARIANTS) {
@@ -91,19 +92,56 @@ export async function benchCost(ctx: BenchContext): Promise<SectionResult> {
   return { rows: costRows(runs, idle), raw: { durationMs, runs, idle } };
 }
 
-/** CPU with the lab up and nothing running: the floor the daemons set under any sampling. */
+/**
+ * CPU with the lab up and nothing running: the floor the daemons set under any sampling.
+ * Meanwhile a bare Node process that only wakes every 10 ms (an empty setInterval) is timed:
+ * the least any Node sampler at 10 ms costs on this machine, measured in the same run.
+ */
 export interface IdleSample {
   wallMs: number;
   labCpuMs: number;
   daemonsCpuMs: number;
+  /** The bare 10 ms timer's CPU ms (its start excluded) over `timerWallMs`; absent when it could not run. */
+  timerCpuMs?: number;
+  timerWallMs?: number;
 }
 
-async function measureIdle(ms: number): Promise<IdleSample> {
+/** The child's program: wake every 10 ms for argv[1] ms doing nothing, then print its own CPU ms since the first line. */
+const BARE_TIMER = `const t0 = process.cpuUsage(); const w0 = performance.now();
+const h = setInterval(() => {}, 10);
+setTimeout(() => { clearInterval(h); const u = process.cpuUsage(t0);
+  process.stdout.write(JSON.stringify({ cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() - w0 })); }, Number(process.argv[1]));`;
+
+/** Runs the bare timer for `ms` in a child Node (the lab's own binary): its CPU ms and wall ms. */
+export function bareTimerCpu(ms: number): Promise<{ cpuMs: number; wallMs: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', BARE_TIMER, String(ms)], { timeout: ms + 10_000 }, (err, stdout) => {
+      if (err) return reject(new Error(`bare 10 ms timer (node -e): ${err.message}`));
+      try {
+        const r = JSON.parse(stdout) as { cpuMs: number; wallMs: number };
+        if (!(r.wallMs > 0) || !(r.cpuMs >= 0)) throw new Error(`unexpected figures ${stdout}`);
+        resolve(r);
+      } catch (e) {
+        reject(new Error(`bare 10 ms timer (node -e): ${(e as Error).message}`));
+      }
+    });
+  });
+}
+
+async function measureIdle(ms: number, log: (line: string) => void): Promise<IdleSample> {
   const t = performance.now();
   const lab = processCpuMs();
   const daemons = daemonCpu();
-  await new Promise((r) => setTimeout(r, ms));
-  return { wallMs: performance.now() - t, labCpuMs: processCpuMs() - lab, daemonsCpuMs: daemonCpuDelta(daemons, daemonCpu()) };
+  const [timer] = await Promise.all([
+    bareTimerCpu(ms).catch((e: Error) => (log(`  ${e.message}: no timer floor row`), undefined)),
+    new Promise((r) => setTimeout(r, ms)),
+  ]);
+  return {
+    wallMs: performance.now() - t,
+    labCpuMs: processCpuMs() - lab,
+    daemonsCpuMs: daemonCpuDelta(daemons, daemonCpu()),
+    ...(timer ? { timerCpuMs: timer.cpuMs, timerWallMs: timer.wallMs } : {}),
+  };
 }
 
 /** The cost rows from the samples (pure); `idle`, when measured, adds the daemons' floor. */
@@ -212,6 +250,32 @@ export function costRows(runs: readonly CostSample[], idle?: IdleSample): BenchR
       ratio: stats([floor]),
       note: `the floor under the 10 ms goal of ${(COST_GOALS.labAndDaemons10ms * 100).toFixed(0)}% of a core: the daemons spend it whatever the lab does (the lab process meanwhile: ${((idle.labCpuMs / idle.wallMs) * 100).toFixed(1)}%)`,
     });
+    const timer = idle.timerCpuMs !== undefined && idle.timerWallMs ? idle.timerCpuMs / idle.timerWallMs : NaN;
+    const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+    if (Number.isFinite(timer)) {
+      rows.push({
+        section,
+        figure: 'bare Node process waking every 10 ms, no work',
+        unit: 'cpu',
+        measured: stats([timer]),
+        baselineName: 'one core',
+        ratio: stats([timer]),
+        note: `the least any Node sampler at 10 ms costs here, timed while the lab was idle; with the daemons' idle floor ${pct(timer + floor)} against the goal of ${pct(COST_GOALS.labAndDaemons10ms)}`,
+      });
+    }
+    // A timer measured at zero CPU (tick accounting can round it down) gives no ratio.
+    if (timer > 0) {
+      rows.push({
+        section,
+        figure: 'lab process CPU at 10 ms sampling vs a bare Node 10 ms timer',
+        unit: 'cpu',
+        measured: stats(perWall(fast10, (s) => s.labCpuMs)),
+        baselineName: 'bare 10 ms timer',
+        baseline: stats([timer]),
+        ratio: stats(perWall(fast10, (s) => s.labCpuMs).map((x) => x / timer)),
+        note: 'what the lab does per tick (read counters, MPTCP and subflow state, parse progress) on top of merely waking up',
+      });
+    }
   }
   for (const r of rows) if (r.note === undefined) delete r.note;
   return rows;

@@ -1,6 +1,6 @@
 import { bringupRows } from './bringup';
 import { runtimeRows } from './runtimes';
-import { costRows, type CostSample } from './cost';
+import { bareTimerCpu, costRows, type CostSample } from './cost';
 import { failoverRows, type FailoverSample } from './failover';
 import { scaleRows } from './scale';
 import { verdictOf } from './table';
@@ -68,11 +68,37 @@ describe('costRows', () => {
     expect(costRows([s(10, 1, 500)]).some((r) => r.figure.startsWith('Docker daemons CPU, lab up'))).toBe(false);
   });
 
+  it('shows a bare 10 ms Node timer as the floor under the lab\'s 10 ms figure, and the lab against it', () => {
+    const idle = { wallMs: 2000, labCpuMs: 2, daemonsCpuMs: 30, timerCpuMs: 40, timerWallMs: 2000 };
+    const rows = costRows([s(100, 40, 500), s(10, 100, 500), s(100, 50, 500), s(10, 150, 500)], idle);
+    const timer = rows.find((r) => r.figure === 'bare Node process waking every 10 ms, no work')!;
+    expect(timer.measured).toMatchObject({ median: 0.02 });
+    // the timer (2%) plus the daemons' idle floor (1.5%) against the 2% goal
+    expect(timer.note).toContain('3.50% against the goal of 2.00%');
+    const vs = rows.find((r) => r.figure === 'lab process CPU at 10 ms sampling vs a bare Node 10 ms timer')!;
+    expect(vs.ratio).toMatchObject({ min: 5, max: 7.5 });
+    // a timer rounded down to zero CPU still shows, but gives no ratio; none measured, neither row
+    const zero = costRows([s(10, 100, 500)], { ...idle, timerCpuMs: 0 });
+    expect(zero.some((r) => r.figure.startsWith('bare Node'))).toBe(true);
+    expect(zero.some((r) => r.figure.endsWith('vs a bare Node 10 ms timer'))).toBe(false);
+    expect(costRows([s(10, 100, 500)], { wallMs: 2000, labCpuMs: 2, daemonsCpuMs: 30 }).some((r) => r.figure.includes('bare Node'))).toBe(false);
+  });
+
   it('keeps pairs aligned when a pass failed', () => {
     const rows = costRows([s(100, 40, 500), s(10, 100, 500, 'transfer: did not complete'), s(100, 50, 500), s(10, 150, 500)]);
     const vs = rows.find((r) => r.figure === 'lab CPU, 10 ms vs 100 ms sampling')!;
     expect(vs.ratio?.n).toBe(1);
     expect(vs.ratio?.median).toBeCloseTo(3, 9);
+  });
+});
+
+describe('bareTimerCpu', () => {
+  it('runs a child Node that waits the time asked and reports its own CPU, far below its wall time', async () => {
+    const r = await bareTimerCpu(400);
+    expect(r.wallMs).toBeGreaterThanOrEqual(395);
+    expect(r.wallMs).toBeLessThan(5000);
+    // a timer that only wakes up spends a few % of a core at most, never its wall time
+    expect(r.cpuMs).toBeLessThan(r.wallMs * 0.5);
   });
 });
 
