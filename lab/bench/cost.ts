@@ -241,27 +241,25 @@ export function costRows(runs: readonly CostSample[], idle?: IdleSample): BenchR
   );
   if (idle && idle.wallMs > 0) {
     const floor = idle.daemonsCpuMs / idle.wallMs;
-    rows.push({
-      section,
-      figure: 'Docker daemons CPU, lab up, no traffic and no sampling',
-      unit: 'cpu',
-      measured: stats([floor]),
-      baselineName: 'one core',
-      ratio: stats([floor]),
-      note: `the floor under the 10 ms goal of ${(COST_GOALS.labAndDaemons10ms * 100).toFixed(0)}% of a core: the daemons spend it whatever the lab does (the lab process meanwhile: ${((idle.labCpuMs / idle.wallMs) * 100).toFixed(1)}%)`,
-    });
+    // A single figure shown as a share of one core (its ratio against one core is itself).
+    const shareOfCore = (figure: string, x: number, note: string): BenchRow => ({ section, figure, unit: 'cpu', measured: stats([x]), baselineName: 'one core', ratio: stats([x]), note });
+    rows.push(
+      shareOfCore(
+        'Docker daemons CPU, lab up, no traffic and no sampling',
+        floor,
+        `the floor under the 10 ms goal of ${(COST_GOALS.labAndDaemons10ms * 100).toFixed(0)}% of a core: the daemons spend it whatever the lab does (the lab process meanwhile: ${((idle.labCpuMs / idle.wallMs) * 100).toFixed(1)}%)`,
+      ),
+    );
     const timer = idle.timerCpuMs !== undefined && idle.timerWallMs ? idle.timerCpuMs / idle.timerWallMs : NaN;
     const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
     if (Number.isFinite(timer)) {
-      rows.push({
-        section,
-        figure: 'bare Node process waking every 10 ms, no work',
-        unit: 'cpu',
-        measured: stats([timer]),
-        baselineName: 'one core',
-        ratio: stats([timer]),
-        note: `the least any Node sampler at 10 ms costs here, timed while the lab was idle; with the daemons' idle floor ${pct(timer + floor)} against the goal of ${pct(COST_GOALS.labAndDaemons10ms)}`,
-      });
+      rows.push(
+        shareOfCore(
+          'bare Node process waking every 10 ms, no work',
+          timer,
+          `the least any Node sampler at 10 ms costs here, timed while the lab was idle; with the daemons' idle floor ${pct(timer + floor)} against the goal of ${pct(COST_GOALS.labAndDaemons10ms)}`,
+        ),
+      );
     }
     // A timer measured at zero CPU (tick accounting can round it down) gives no ratio.
     if (timer > 0) {
