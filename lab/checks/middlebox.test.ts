@@ -1,6 +1,6 @@
 import { buildSeedRecord } from './__fixtures__/seed-record';
 import { checkChecksumErrors, checkFallback, checkSubflowReset } from './middlebox';
-import { joinsBlockedFromStart } from './mptcp';
+import { joinsBlockedFromStart } from '../model/expected-joins';
 import type { RunRecord } from '../model/record';
 
 function withCounters(pc1: Record<string, number>, pc2: Record<string, number>): RunRecord {

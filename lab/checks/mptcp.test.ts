@@ -1,4 +1,5 @@
-import { checkMptcp, expectedJoins } from './mptcp';
+import { expectedJoins } from '../model/expected-joins';
+import { checkMptcp } from './mptcp';
 import { buildSeedRecord } from './__fixtures__/seed-record';
 import { buildSeedPlan } from './__fixtures__/seed-plan';
 import { mptcpWithoutJoins } from './__fixtures__/adversarial';

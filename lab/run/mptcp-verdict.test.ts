@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTopologyText } from '../loader';
-import { connectionFromSnapshots, mptcpVerdict, ranMptcp } from './mptcp-verdict';
+import { connectionFromSnapshots, mptcpVerdict, ranMptcp, whyLookAgain } from './mptcp-verdict';
 
 const yaml = `
 description: verdict test
@@ -99,5 +99,27 @@ describe('mptcpVerdict', () => {
   });
   it('sees nothing when no snapshot shows the port', () => {
     expect(connectionFromSnapshots([serverSnapshot], 8080)).toBeUndefined();
+  });
+});
+
+describe('whyLookAgain (the midway snapshot looks again until the connection shows its joins)', () => {
+  // The same connection a moment after MP_CAPABLE, before its MP_JOIN: one subflow listed.
+  const lines = fixture('ss-tiMn-server.txt').split('\n');
+  const beforeJoin = { tMs: 1300, host: 'pc1', text: [...lines.slice(0, 3), ...lines.slice(5)].join('\n') };
+
+  it('looks again while the connection is not listed', () => {
+    expect(whyLookAgain([], 5201, 2)).toBe('no socket on port 5201 before');
+    expect(whyLookAgain([serverSnapshot], 8080, 2)).toBe('no socket on port 8080 before');
+  });
+  it('looks again while the connection has fewer subflows than the plan gives it (the look came before the join)', () => {
+    expect(connectionFromSnapshots([beforeJoin], 5201)).toMatchObject({ mptcp: true, subflows: 1 });
+    expect(whyLookAgain([beforeJoin], 5201, 2)).toBe('the connection had 1 of the 2 subflows the plan gives it before');
+  });
+  it('stops once a look shows the joins, and for a plan that gives one subflow', () => {
+    expect(whyLookAgain([beforeJoin, serverSnapshot], 5201, 2)).toBeUndefined();
+    expect(whyLookAgain([beforeJoin], 5201, 1)).toBeUndefined();
+  });
+  it('stops at a plain TCP connection: no join will come', () => {
+    expect(whyLookAgain([plainTcpSnapshot], 5201, 2)).toBeUndefined();
   });
 });

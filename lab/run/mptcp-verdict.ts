@@ -59,6 +59,20 @@ export function connectionFromSnapshots(snapshots: readonly Snapshot[], port: nu
   return undefined;
 }
 
+/**
+ * Why the midway snapshot should look again, or undefined when what it saw is enough: the
+ * connection on the port is not listed yet, or it is listed with fewer subflows than the plan
+ * should give it (a look in the moment between MP_CAPABLE and the joins, which at a 100 ms RTT
+ * lasts a few hundred ms, would otherwise be the only listing and make the subflows check fail).
+ * A plain TCP connection is final: no join will come.
+ */
+export function whyLookAgain(snapshots: readonly Snapshot[], port: number, wantSubflows: number): string | undefined {
+  const conn = connectionFromSnapshots(snapshots, port);
+  if (!conn) return `no socket on port ${port} before`;
+  if (conn.mptcp && conn.subflows < wantSubflows) return `the connection had ${conn.subflows} of the ${wantSubflows} subflows the plan gives it before`;
+  return undefined;
+}
+
 function counter(m: Record<string, number> | undefined, k: string): number {
   return m?.[MPTCP_PREFIX + k] ?? m?.[k] ?? 0;
 }

@@ -21,7 +21,8 @@ import { keptFiles } from '../observe/kept-file';
 import { passSubflows, type PassSubflows } from '../observe/pass-subflows';
 import { buildPassSeries } from '../observe/pass-series';
 import { makeDriver } from './drivers';
-import { connectionFromSnapshots, mptcpVerdict } from './mptcp-verdict';
+import { expectedJoins } from '../model/expected-joins';
+import { connectionFromSnapshots, mptcpVerdict, whyLookAgain } from './mptcp-verdict';
 import { verifyEvent, type PathEnd } from './verify-event';
 import { abortableSleep, runTimeline } from './timeline';
 import { endFaults, fireFault, prepareFaults } from './faults-fire';
@@ -207,13 +208,16 @@ export async function runTrafficPass(lab: RunningLab, plan: Plan, opts: PassOpti
       }
     };
     // The verdict judges the connection in these snapshots. A sender that connects late (a VM
-    // guest under TCG starts node in seconds) is not there yet at 1.3 s: look again every second
-    // until the connection on the port shows, a few times at most, and never after the traffic ends.
+    // guest under TCG starts node in seconds) is not there yet at 1.3 s, and a look just after it
+    // connects can come before its joins: look again every second until the connection on the
+    // port shows with the subflows the plan gives it, a few times at most, never after the traffic ends.
     let trafficEnded = false;
-    const midwaySnapshot = async (tries: number): Promise<void> => {
-      await snapshot(tries === 0 ? 'traffic running' : `traffic running (look ${tries + 1}: no socket on port ${port} before)`);
-      if (trafficEnded || tries + 1 >= MIDWAY_SNAPSHOT_LOOKS || connectionFromSnapshots(snapshots, port)) return;
-      midway = setTimeout(() => void midwaySnapshot(tries + 1), 1000);
+    const wantSubflows = opts.protocol === 'mptcp' ? 1 + expectedJoins(plan).joins : 1;
+    const midwaySnapshot = async (tries: number, why?: string): Promise<void> => {
+      await snapshot(why === undefined ? 'traffic running' : `traffic running (look ${tries + 1}: ${why})`);
+      const again = whyLookAgain(snapshots, port, wantSubflows);
+      if (trafficEnded || tries + 1 >= MIDWAY_SNAPSHOT_LOOKS || again === undefined) return;
+      midway = setTimeout(() => void midwaySnapshot(tries + 1, again), 1000);
     };
     midway = setTimeout(() => void midwaySnapshot(0), Math.min(1500, plan.timeline[0]?.atMs ?? 1500) - 200);
     const traffic = await driver.wait();
