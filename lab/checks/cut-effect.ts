@@ -6,7 +6,7 @@
 import type { CheckDetail, RunRecord } from '../model/record';
 import { formatSize } from '../model/units';
 import { notSeenToTakeEffect, type Outage } from './outages';
-import { bytesAt, sampleIntervalMs, samplesIn, trafficWindow } from './windows';
+import { bytesAt, sampleIntervalMs, samplesIn, samplesWithin, trafficWindow } from './windows';
 
 /** Bytes a cut path may carry while cut (what was queued in flight, ARP, a late sample): beyond this, the cut did nothing. */
 export const LEAK_FLOOR_BYTES = 64 * 1024;
@@ -21,12 +21,16 @@ export function cutDidNotTakeEffect(record: RunRecord, outage: Outage): { reason
   if (!series) return { details: [] };
   const interval = sampleIntervalMs(series, record.intervalMs);
   const traffic = trafficWindow(record);
-  // One sample interval of grace: the sample straddling the cut still holds bytes from before it.
-  const during = { fromMs: outage.fromMs + interval, toMs: Math.min(outage.toMs, traffic.toMs) };
-  if (during.toMs - during.fromMs < interval) return { details: [] };
+  // Only samples whose whole interval lies inside the cut: the ones straddling the cut or the
+  // restore hold bytes from before or after it (a restore's path carries again within ms, before
+  // its carrier is read back, so the window ends at the earlier of the command and the read-back).
+  const restoredMs = outage.restore ? Math.min(outage.restore.actualMs, outage.toMs) : outage.toMs;
+  const during = { fromMs: outage.fromMs, toMs: Math.min(restoredMs, traffic.toMs) };
+  const inside = samplesWithin(series, during);
+  if (inside.length === 0) return { details: [] };
   const span = during.toMs - during.fromMs;
   const before = { fromMs: Math.max(traffic.fromMs, outage.fromMs - span), toMs: outage.fromMs };
-  const whileCut = bytesAt(series, samplesIn(series, during, interval), interval);
+  const whileCut = bytesAt(series, inside, interval);
   const carriedBefore = bytesAt(series, samplesIn(series, before, interval), interval);
   const limit = Math.max(LEAK_FLOOR_BYTES, LEAK_SHARE * (Number.isFinite(carriedBefore) ? carriedBefore : 0));
   const details: CheckDetail[] = [

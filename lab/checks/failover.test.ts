@@ -1,6 +1,6 @@
 import { checkFailover } from './failover';
 import { buildSeedRecord } from './__fixtures__/seed-record';
-import { cutNeverVerified, cutReadBackFailed, cutThatDidNothing } from './__fixtures__/adversarial';
+import { cutNeverVerified, cutReadBackFailed, cutThatDidNothing, restoreStraddledBySample } from './__fixtures__/adversarial';
 
 const check = { kind: 'failover', min: { percent: 80 }, withinMs: 1000 } as const;
 
@@ -89,6 +89,12 @@ describe('checkFailover', () => {
     const leak = r?.details?.find((d) => d.name === 'vlan181 bytes while cut');
     expect(leak?.value).toBeGreaterThan(3e8);
     expect(leak?.bound).toBeGreaterThanOrEqual(64 * 1024);
+  });
+
+  it('does not count the bytes of the sample straddling the restore as carried while cut', () => {
+    const [r] = checkFailover(restoreStraddledBySample(), check);
+    expect(r?.status).toBe('pass');
+    expect(r?.details?.find((d) => d.name === 'vlan181 bytes while cut')?.value).toBe(0);
   });
 
   it('times the failover from when the cut was seen to take effect, not when its command returned', () => {

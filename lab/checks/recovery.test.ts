@@ -1,6 +1,6 @@
 import { checkRecovery } from './recovery';
 import { buildSeedRecord } from './__fixtures__/seed-record';
-import { cutNeverVerified, cutThatDidNothing, restoreThatFlickers } from './__fixtures__/adversarial';
+import { cutNeverVerified, cutThatDidNothing, restoreStraddledBySample, restoreThatFlickers } from './__fixtures__/adversarial';
 
 const check = { kind: 'recovery', withinMs: 2000, min: { percent: 10 }, holdMs: 500 } as const;
 
@@ -82,6 +82,11 @@ describe('checkRecovery', () => {
     const [r] = checkRecovery(cutThatDidNothing(), check);
     expect(r?.status).toBe('error');
     expect(r?.message).toMatch(/the cut did not take effect: vlan181 carried/);
+  });
+
+  it('passes a cut that worked when the sample straddling the restore already carries again', () => {
+    const [r] = checkRecovery(restoreStraddledBySample(), check);
+    expect([r?.status, r?.message]).toEqual(['pass', expect.stringMatching(/^vlan181 restored at 6.06 s carried/)]);
   });
 
   it('is an error when the cut or the restore was never read back', () => {

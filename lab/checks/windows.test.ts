@@ -1,4 +1,4 @@
-import { bytesAt, samplesIn, sampleIntervalMs } from './windows';
+import { bytesAt, samplesIn, samplesWithin, sampleIntervalMs } from './windows';
 import { outages, splitByOthersUp } from './outages';
 import { buildSeedRecord } from './__fixtures__/seed-record';
 
@@ -24,5 +24,16 @@ describe('windows', () => {
     expect(othersDown).toEqual([{ fromMs: 3012, toMs: 6009 }]);
     expect(allUp).toEqual([{ fromMs: 0, toMs: 3012 }, { fromMs: 6009, toMs: rec.traffic.endedMs }]);
     expect(splitByOthersUp(rec, 'vlan181').othersDown).toEqual([]);
+  });
+});
+
+describe('samplesWithin', () => {
+  const series = { t: [2900, 3000, 3260, 3360, 5999, 6105, 6200], v: [1, 1, 1, 0, 0, 1, 1], unit: 'bit/s' };
+  it('keeps only samples whose whole interval lies in the window, however late the one straddling an edge', () => {
+    // 3260 covers 3000-3260 across a cut at 3012 (a late sample, more than one interval); 6105 covers 5999-6105 across a restore at 6054.
+    expect(samplesWithin(series as never, { fromMs: 3012, toMs: 6054 }).map((i) => series.t[i])).toEqual([3360, 5999]);
+  });
+  it('is empty for a window shorter than any sample interval', () => {
+    expect(samplesWithin(series as never, { fromMs: 3012, toMs: 3100 })).toEqual([]);
   });
 });

@@ -37,6 +37,19 @@ export function samplesIn(series: Series, window: Window, intervalMs: number): n
   return out;
 }
 
+/**
+ * Indices of the samples whose whole interval lies in [fromMs, toMs]: for "nothing may flow
+ * here" windows, where the sample straddling either edge holds bytes from outside (a late
+ * sample on a busy machine can straddle by more than one interval, so no fixed grace fits).
+ */
+export function samplesWithin(series: Series, window: Window): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < series.t.length; i++) {
+    if ((series.t[i - 1] ?? NaN) >= window.fromMs && (series.t[i] ?? NaN) <= window.toMs) out.push(i);
+  }
+  return out;
+}
+
 /** Mean of the values at the given indices (NaN for none). */
 export function meanAt(series: Series, indices: readonly number[]): number {
   if (indices.length === 0) return NaN;

@@ -20,6 +20,26 @@ export function cutThatDidNothing(): RunRecord {
   return buildSeedRecord({ cutIneffective: true });
 }
 
+/**
+ * A cut that worked, on a busy machine (a CI dry run, 2026-12-03, steal 31 %): the restore's
+ * command returned at 6.054 s, its carrier was read back up at 6.062 s, and vlan181 carried
+ * again at once, so the sample ending at 6.105 s (interval 5.999-6.105 s, midpoint before the
+ * read-back) holds 267 Mbit/s of after-the-restore bytes, 3.5 MB. The old rule counted them as
+ * carried while cut and made failover and recovery errors.
+ */
+export function restoreStraddledBySample(): RunRecord {
+  const rec = buildSeedRecord();
+  const restore = rec.events.find((e) => e.kind === 'restore')!;
+  restore.actualMs = 6054;
+  restore.verified = { ok: true, effectiveMs: 6062, evidence: 'veth181b operstate up, carrier 1 (after 8 ms)' };
+  const s = rec.paths.find((p) => p.path === 'vlan181')!;
+  s.t[s.t.indexOf(6000)] = 5999;
+  const i = s.t.indexOf(6100);
+  s.t[i] = 6105;
+  s.v[i] = 267e6;
+  return rec;
+}
+
 /** vlan181 comes back, carries 200 Mbit/s for one sample at ~6.4 s, then nothing for the rest of the run. */
 export function restoreThatFlickers(): RunRecord {
   const rec = buildSeedRecord({ recoveryMs: Infinity });
